@@ -1,0 +1,123 @@
+package io.raftgcs.server;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.raftgcs.server.api.AdminApi;
+import io.raftgcs.server.api.Errors;
+import io.raftgcs.server.api.KvService;
+import io.raftgcs.server.api.LeaderDirectory;
+import io.raftgcs.server.api.ReadPath;
+import io.raftgcs.server.api.Rpc;
+import io.raftgcs.server.api.WritePath;
+import io.raftgcs.server.config.ServerConfig;
+import io.raftgcs.server.raft.Proposer;
+import io.raftgcs.server.raft.RaftNode;
+import io.raftgcs.statemachine.GcsStateMachine;
+import io.raftgcs.statemachine.Limits;
+import io.raftgcs.statemachine.apply.EventHistory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica: wires the state machine, the Raft node and the gRPC API together, and owns their
+ * start and stop order. Holds no request logic. Called from the main thread (start/stop) only.
+ */
+public final class GcsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GcsServer.class);
+
+  private final ServerConfig cfg;
+  private final GcsStateMachine stateMachine;
+  private final RaftNode raft;
+  private final AdminApi admin;
+  private final Server grpc;
+  private volatile boolean closed;
+
+  public GcsServer(ServerConfig cfg, Clock clock, Consumer<Throwable> fatal) throws IOException {
+    this.cfg = cfg;
+    EventHistory history = new EventHistory(cfg.eventHistoryRevisions(), cfg.eventHistoryBytes());
+    this.stateMachine = new GcsStateMachine(cfg.dataDir().resolve("db"), history, fatal);
+    this.raft = new RaftNode(cfg, stateMachine);
+    LeaderDirectory directory = new LeaderDirectory(cfg.peers());
+    Errors errors = new Errors(directory);
+    Rpc rpc = new Rpc(errors);
+    Proposer proposer = new Proposer(raft, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
+    WritePath writes = new WritePath(raft, proposer, clock);
+    ReadPath reads = new ReadPath(raft);
+    this.admin = new AdminApi(raft, directory, rpc);
+    this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.self().host(), cfg.self().apiPort()))
+        // Above our own 2 MiB request limit, so the validator can name the field that is too big.
+        .maxInboundMessageSize(Limits.MAX_REQUEST_BYTES * 2)
+        .addService(new KvService(writes, reads, rpc, cfg.id()))
+        .addService(admin)
+        .build();
+  }
+
+  /** The default fatal-error policy of a real process: a replica that cannot apply must stop, not diverge. */
+  public static void haltOnFatal(Throwable t) {
+    LoggerFactory.getLogger(GcsServer.class).error("FATAL: state machine failure, halting replica", t);
+    Runtime.getRuntime().halt(70);
+  }
+
+  public GcsServer start() throws IOException {
+    raft.start();
+    grpc.start();
+    LOG.info("replica {} serving API on {} and Raft on {}", cfg.id(), cfg.self().apiAddress(),
+        cfg.self().raftAddress());
+    return this;
+  }
+
+  public RaftNode raft() {
+    return raft;
+  }
+
+  public ServerConfig config() {
+    return cfg;
+  }
+
+  public AdminApi admin() {
+    return admin;
+  }
+
+  /** SIGTERM path: if leader, hand leadership to the most caught-up follower first, then stop. */
+  public void gracefulStop() {
+    try {
+      if (raft.info().isLeader()) {
+        var target = raft.mostCaughtUpFollower();
+        if (target.isPresent()) {
+          LOG.info("handing leadership to {} before shutdown", target.get());
+          raft.transferLeadership(target.get(), 3000);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("leadership hand-over before shutdown failed: {}", e.toString());
+    }
+    close();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    grpc.shutdown();
+    try {
+      if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {
+        grpc.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      grpc.shutdownNow();
+    }
+    try {
+      raft.close();
+    } catch (IOException e) {
+      LOG.warn("closing Raft server: {}", e.toString());
+    }
+  }
+}

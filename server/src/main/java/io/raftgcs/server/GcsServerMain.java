@@ -1,0 +1,126 @@
+package io.raftgcs.server;
+
+import io.raftgcs.server.config.PeerSpec;
+import io.raftgcs.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gcs-server}: starts one replica. Each setting comes from its flag, else the environment
+ * variable, else the {@code --config} properties file (keys as the flag names without dashes).
+ */
+@Command(name = "gcs-server", mixinStandardHelpOptions = true, version = "raftgcs " + io.raftgcs.server.api.AdminApi.VERSION,
+    description = "Runs one replica of the raftgcs quorum.",
+    footer = {"", "Environment: GCS_ID, GCS_DATA_DIR, GCS_PEERS, GCS_CONFIG.",
+        "Example: gcs-server --id n1 --data-dir /var/lib/raftgcs/n1 \\",
+        "  --peers n1=127.0.0.1:7101:7001,n2=127.0.0.1:7102:7002,n3=127.0.0.1:7103:7003"})
+public final class GcsServerMain implements Callable<Integer> {
+  @Option(names = "--id", description = "this replica's id (one of --peers)")
+  String id;
+
+  @Option(names = "--data-dir", description = "folder for the Raft log, snapshots and the store")
+  Path dataDir;
+
+  @Option(names = "--peers", description = "all members: id=host:raftPort:apiPort,...")
+  String peers;
+
+  @Option(names = "--config", description = "properties file with id, data-dir, peers and tuning keys")
+  Path config;
+
+  @Option(names = "--election-timeout-ms", description = "minimum election timeout; max is twice it (default 300)")
+  Long electionTimeoutMs;
+
+  @Option(names = "--snapshot-threshold", description = "entries between automatic snapshots (default 100000)")
+  Long snapshotThreshold;
+
+  @Option(names = "--event-history", description = "revisions of event history kept per replica (default 100000)")
+  Long eventHistory;
+
+  @Option(names = "--event-history-bytes", description = "bytes of event history kept per replica (default 64 MiB)")
+  Long eventHistoryBytes;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new GcsServerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig cfg;
+    try {
+      cfg = resolve();
+    } catch (IllegalArgumentException e) {
+      System.err.println("gcs-server: " + e.getMessage());
+      return 2;
+    }
+    GcsServer server = new GcsServer(cfg, Clock.systemUTC(), GcsServer::haltOnFatal).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.gracefulStop();
+      stopped.countDown();
+    }, "gcs-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  ServerConfig resolve() throws IOException {
+    Properties file = new Properties();
+    Path cfgPath = config != null ? config : envPath("GCS_CONFIG");
+    if (cfgPath != null) {
+      try (Reader r = Files.newBufferedReader(cfgPath)) {
+        file.load(r);
+      }
+    }
+    String rid = pick(id, "GCS_ID", file, "id");
+    String rdir = pick(dataDir == null ? null : dataDir.toString(), "GCS_DATA_DIR", file, "data-dir");
+    String rpeers = pick(peers, "GCS_PEERS", file, "peers");
+    if (rid == null || rdir == null || rpeers == null) {
+      throw new IllegalArgumentException("--id, --data-dir and --peers are required (or GCS_ID, GCS_DATA_DIR, GCS_PEERS)");
+    }
+    ServerConfig cfg = ServerConfig.defaults(rid, Path.of(rdir), PeerSpec.parseList(rpeers));
+    long election = num(electionTimeoutMs, file, "election-timeout-ms", cfg.electionTimeoutMin().toMillis());
+    long snap = num(snapshotThreshold, file, "snapshot-threshold", cfg.snapshotThreshold());
+    long hist = num(eventHistory, file, "event-history", cfg.eventHistoryRevisions());
+    long histBytes = num(eventHistoryBytes, file, "event-history-bytes", cfg.eventHistoryBytes());
+    return new ServerConfig(cfg.id(), cfg.dataDir(), cfg.peers(), Duration.ofMillis(election),
+        Duration.ofMillis(election * 2), snap, Math.min(cfg.purgePreserveEntries(), snap), cfg.logSegmentBytes(),
+        hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
+  }
+
+  private static Path envPath(String name) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? null : Path.of(v);
+  }
+
+  private static String pick(String flag, String env, Properties file, String key) {
+    if (flag != null) {
+      return flag;
+    }
+    String e = System.getenv(env);
+    if (e != null && !e.isBlank()) {
+      return e;
+    }
+    return file.getProperty(key);
+  }
+
+  private static long num(Long flag, Properties file, String key, long dflt) {
+    if (flag != null) {
+      return flag;
+    }
+    String v = file.getProperty(key);
+    try {
+      return v == null ? dflt : Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.raftgcs.server.api;
+
+import io.raftgcs.proto.Command;
+import io.raftgcs.proto.CommandHeader;
+import io.raftgcs.proto.RequestId;
+import io.raftgcs.server.raft.NotLeaderException;
+import io.raftgcs.server.raft.Proposer;
+import io.raftgcs.server.raft.RaftNode;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The prepare step of every mutation: refuse early on a follower (with the leader hint), stamp the
+ * leader's time and the caller's request id into the command header, hand it to the {@link Proposer},
+ * and turn a non-OK applied result into its status. Any thread; stateless.
+ */
+public final class WritePath {
+  private final RaftNode raft;
+  private final Proposer proposer;
+  private final Clock clock;
+
+  public WritePath(RaftNode raft, Proposer proposer, Clock clock) {
+    this.raft = raft;
+    this.proposer = proposer;
+    this.clock = clock;
+  }
+
+  /** Proposes {@code command} (body set, header not) and completes with the OK result and its revision. */
+  public CompletableFuture<Proposer.Proposed> submit(RequestId requestId, Command.Builder command) {
+    if (!raft.info().isLeader()) {
+      return CompletableFuture.failedFuture(new NotLeaderException(raft.leaderId().orElse(""), "not the leader"));
+    }
+    CommandHeader.Builder header = CommandHeader.newBuilder().setLeaderTimeMs(clock.millis());
+    if (requestId != null) {
+      header.setRequestId(requestId);
+    }
+    return proposer.propose(command.setHeader(header).build()).thenApply(p -> {
+      if (!Errors.ok(p.result())) {
+        throw Errors.fromResult(p.result());
+      }
+      return p;
+    });
+  }
+}

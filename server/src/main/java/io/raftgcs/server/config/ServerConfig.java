@@ -1,0 +1,49 @@
+package io.raftgcs.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a replica needs to start. Built by {@code GcsServerMain} from flags, environment and an
+ * optional properties file, or directly by tests.
+ */
+public record ServerConfig(
+    String id,
+    Path dataDir,
+    List<PeerSpec> peers,
+    Duration electionTimeoutMin,
+    Duration electionTimeoutMax,
+    long snapshotThreshold,
+    long purgePreserveEntries,
+    long logSegmentBytes,
+    long eventHistoryRevisions,
+    long eventHistoryBytes,
+    int proposerMaxInFlight,
+    int proposerMaxBatch) {
+
+  public ServerConfig {
+    if (peers.stream().noneMatch(p -> p.id().equals(id))) {
+      throw new IllegalArgumentException("--id " + id + " is not one of --peers " + PeerSpec.format(peers));
+    }
+  }
+
+  public static ServerConfig defaults(String id, Path dataDir, List<PeerSpec> peers) {
+    return new ServerConfig(id, dataDir, peers, Duration.ofMillis(300), Duration.ofMillis(600), 100_000, 10_000,
+        8L << 20, 100_000, 64L << 20, 4, 256);
+  }
+
+  public PeerSpec self() {
+    return peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  public ServerConfig withSnapshotThreshold(long threshold, long preserve, long segmentBytes) {
+    return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, threshold, preserve,
+        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch);
+  }
+
+  public ServerConfig withEventHistory(long revisions, long bytes) {
+    return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch);
+  }
+}

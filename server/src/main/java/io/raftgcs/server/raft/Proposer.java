@@ -1,0 +1,113 @@
+package io.raftgcs.server.raft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.raftgcs.proto.ApplyResult;
+import io.raftgcs.proto.Command;
+import io.raftgcs.proto.CommandResult;
+import io.raftgcs.proto.LogEntryPayload;
+import io.raftgcs.statemachine.Limits;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.protocol.Message;
+
+/**
+ * Turns commands into log entries. Up to {@code maxInFlight} entries are outstanding at once; commands
+ * arriving meanwhile wait and leave together as one entry (group commit), so a lone request pays no
+ * batching delay and a busy leader appends and fsyncs far fewer, larger entries.
+ *
+ * <p>Called from gRPC threads and leader-only services; completions run on Ratis threads.
+ * Soft state: the waiting queue, never replicated.
+ */
+public final class Proposer {
+  private record Pending(Command command, int bytes, CompletableFuture<Proposed> reply) {}
+
+  /** A command's outcome and the revision (log index) of the entry that carried it. */
+  public record Proposed(CommandResult result, long revision) {}
+
+  private final RaftNode raft;
+  private final int maxInFlight;
+  private final int maxBatch;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int inFlight;
+
+  public Proposer(RaftNode raft, int maxInFlight, int maxBatch) {
+    this.raft = raft;
+    this.maxInFlight = maxInFlight;
+    this.maxBatch = maxBatch;
+  }
+
+  /** Completes with the command's applied result, or fails with NotLeader/RaftUnavailable. */
+  public CompletableFuture<Proposed> propose(Command command) {
+    Pending p = new Pending(command, command.getSerializedSize(), new CompletableFuture<>());
+    List<Pending> batch;
+    synchronized (this) {
+      queue.addLast(p);
+      batch = inFlight < maxInFlight ? takeBatchLocked() : null;
+    }
+    if (batch != null) {
+      send(batch);
+    }
+    return p.reply();
+  }
+
+  private List<Pending> takeBatchLocked() {
+    if (queue.isEmpty()) {
+      return null;
+    }
+    List<Pending> batch = new ArrayList<>();
+    int bytes = 0;
+    while (!queue.isEmpty() && batch.size() < maxBatch
+        && (batch.isEmpty() || bytes + queue.peekFirst().bytes() + 8 <= Limits.MAX_ENTRY_BYTES)) {
+      Pending p = queue.pollFirst();
+      bytes += p.bytes() + 8;
+      batch.add(p);
+    }
+    inFlight++;
+    return batch;
+  }
+
+  private void send(List<Pending> batch) {
+    LogEntryPayload.Builder payload = LogEntryPayload.newBuilder();
+    for (Pending p : batch) {
+      payload.addCommands(p.command());
+    }
+    raft.write(payload.build().toByteArray()).whenComplete((msg, err) -> {
+      List<Pending> next;
+      synchronized (this) {
+        inFlight--;
+        next = takeBatchLocked();
+      }
+      if (next != null) {
+        send(next);
+      }
+      complete(batch, msg, err);
+    });
+  }
+
+  private static void complete(List<Pending> batch, Message msg, Throwable err) {
+    if (err == null) {
+      try {
+        ApplyResult result = ApplyResult.parseFrom(msg.getContent().asReadOnlyByteBuffer());
+        for (int i = 0; i < batch.size(); i++) {
+          CommandResult r = i < result.getResultsCount() ? result.getResults(i) : null;
+          if (r == null) {
+            batch.get(i).reply().completeExceptionally(
+                new RaftUnavailableException("entry " + result.getRevision() + " was replayed; retry", null));
+          } else {
+            batch.get(i).reply().complete(new Proposed(r, result.getRevision()));
+          }
+        }
+        return;
+      } catch (InvalidProtocolBufferException e) {
+        err = e;
+      }
+    }
+    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+        ? err.getCause() : err;
+    for (Pending p : batch) {
+      p.reply().completeExceptionally(cause);
+    }
+  }
+}

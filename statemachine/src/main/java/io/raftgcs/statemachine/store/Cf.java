@@ -1,0 +1,28 @@
+package io.raftgcs.statemachine.store;
+
+/**
+ * The column families of a replica's RocksDB. {@code replicated} families hold the tables every replica
+ * must agree on and feed the state digest; the others are bookkeeping (applied index, event history).
+ */
+public enum Cf {
+  META("meta", false),
+  KV("kv", true),
+  SESSIONS("sessions", true),
+  EVENTS("events", false);
+
+  private final String name;
+  private final boolean replicated;
+
+  Cf(String name, boolean replicated) {
+    this.name = name;
+    this.replicated = replicated;
+  }
+
+  public String familyName() {
+    return name;
+  }
+
+  public boolean inDigest() {
+    return replicated;
+  }
+}
