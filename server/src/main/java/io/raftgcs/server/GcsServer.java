@@ -10,6 +10,9 @@ import io.raftgcs.server.api.ReadPath;
 import io.raftgcs.server.api.Rpc;
 import io.raftgcs.server.api.WritePath;
 import io.raftgcs.server.config.ServerConfig;
+import io.raftgcs.server.pubsub.EventBus;
+import io.raftgcs.server.pubsub.PubsubService;
+import io.raftgcs.server.pubsub.SubscribeLimits;
 import io.raftgcs.server.raft.Proposer;
 import io.raftgcs.server.raft.RaftNode;
 import io.raftgcs.statemachine.GcsStateMachine;
@@ -35,12 +38,15 @@ public final class GcsServer implements AutoCloseable {
   private final RaftNode raft;
   private final AdminApi admin;
   private final Server grpc;
+  private final EventBus bus;
   private volatile boolean closed;
 
   public GcsServer(ServerConfig cfg, Clock clock, Consumer<Throwable> fatal) throws IOException {
     this.cfg = cfg;
     EventHistory history = new EventHistory(cfg.eventHistoryRevisions(), cfg.eventHistoryBytes());
     this.stateMachine = new GcsStateMachine(cfg.dataDir().resolve("db"), history, fatal);
+    this.bus = new EventBus(stateMachine, 4096, 2);
+    stateMachine.addListener(bus);
     this.raft = new RaftNode(cfg, stateMachine);
     LeaderDirectory directory = new LeaderDirectory(cfg.peers());
     Errors errors = new Errors(directory);
@@ -54,6 +60,7 @@ public final class GcsServer implements AutoCloseable {
         .maxInboundMessageSize(Limits.MAX_REQUEST_BYTES * 2)
         .addService(new KvService(writes, reads, rpc, cfg.id()))
         .addService(admin)
+        .addService(new PubsubService(bus, SubscribeLimits.defaults()))
         .build();
   }
 
@@ -77,6 +84,10 @@ public final class GcsServer implements AutoCloseable {
 
   public ServerConfig config() {
     return cfg;
+  }
+
+  public EventBus eventBus() {
+    return bus;
   }
 
   public AdminApi admin() {
@@ -105,6 +116,7 @@ public final class GcsServer implements AutoCloseable {
       return;
     }
     closed = true;
+    bus.close();
     grpc.shutdown();
     try {
       if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {

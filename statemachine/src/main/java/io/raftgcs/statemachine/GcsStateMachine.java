@@ -112,6 +112,9 @@ public final class GcsStateMachine extends BaseStateMachine {
     }
     store = s;
     waiters.advance(dbAppliedIndex);
+    for (StateMachineListener l : listeners) {
+      l.onReloaded(dbAppliedIndex);
+    }
     LOG.info("store open at {}: applied index {}, snapshot {}", dbDir, dbAppliedIndex,
         snap.map(x -> x.termIndex().toString()).orElse("none"));
   }
@@ -262,9 +265,6 @@ public final class GcsStateMachine extends BaseStateMachine {
       getLifeCycle().startAndTransition(() -> openStore(true), IOException.class);
     } finally {
       lock.writeLock().unlock();
-    }
-    for (StateMachineListener l : listeners) {
-      l.onReloaded(dbAppliedIndex);
     }
   }
 

@@ -10,7 +10,7 @@ public interface StateMachineListener {
   /** An entry is applied and written; {@code events} may be empty. */
   default void onApplied(long index, EventBatch events) {}
 
-  /** The store was replaced (snapshot installed from the leader) and now reflects {@code index}. */
+  /** The store was opened at start-up or replaced (snapshot installed from the leader) and now reflects {@code index}. */
   default void onReloaded(long index) {}
 
   default void onLeaderChanged(String leaderId) {}

@@ -69,7 +69,7 @@ public final class KvValidator {
     read(r.getRead());
   }
 
-  static void namespace(String ns) {
+  public static void namespace(String ns) {
     if (ns.length() > Limits.MAX_NAMESPACE_CHARS) {
       throw Errors.invalid("namespace: longer than " + Limits.MAX_NAMESPACE_CHARS + " characters");
     }
@@ -85,7 +85,7 @@ public final class KvValidator {
     keyLength(field, key);
   }
 
-  static void keyLength(String field, ByteString key) {
+  public static void keyLength(String field, ByteString key) {
     if (key.size() > Limits.MAX_KEY_BYTES) {
       throw Errors.invalid(field + ": " + key.size() + " bytes exceeds the limit of " + Limits.MAX_KEY_BYTES);
     }

@@ -55,7 +55,7 @@ public final class CommandApplier {
       EventBatch events = EventBatch.newBuilder().setRevision(index).addAllEvents(txn.events()).build();
       if (events.getEventsCount() > 0) {
         history.append(txn, events);
-        history.trim(txn);
+
       }
       txn.put(Cf.META, GcsStore.APPLIED_KEY, GcsStore.encodeApplied(term, index));
       store.write(txn.batch());

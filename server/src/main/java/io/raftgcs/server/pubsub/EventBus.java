@@ -1,0 +1,145 @@
+package io.raftgcs.server.pubsub;
+
+import io.raftgcs.proto.EventBatch;
+import io.raftgcs.statemachine.GcsStateMachine;
+import io.raftgcs.statemachine.StateMachineListener;
+import io.raftgcs.statemachine.apply.HistoryReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This replica's event fan-out. The apply thread only hands each applied batch to a single dispatcher
+ * thread, so subscribers can never slow apply down. The dispatcher appends to a bounded in-memory ring of
+ * recent batches, advances {@link #published()}, and wakes the subscribers the batch concerns. Each
+ * subscriber keeps its own cursor and reads the ring (or, when it is behind the ring, the persisted
+ * history in RocksDB) at its own pace.
+ *
+ * <p>Soft state (the ring, the subscriber set); the history itself is replicated and persisted.
+ */
+public final class EventBus implements StateMachineListener, AutoCloseable {
+  private final GcsStateMachine stateMachine;
+  private final int ringCapacity;
+  private final ConcurrentSkipListMap<Long, EventBatch> ring = new ConcurrentSkipListMap<>();
+  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "pubsub-dispatch"));
+  private final ExecutorService senders;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pubsub-tick"));
+  private volatile long published;
+
+  public EventBus(GcsStateMachine stateMachine, int ringCapacity, int senderThreads) {
+    this.stateMachine = stateMachine;
+    this.ringCapacity = ringCapacity;
+    this.senders = Executors.newFixedThreadPool(senderThreads, r -> daemon(r, "pubsub-send"));
+    ticker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Highest applied revision whose events (if any) are readable through {@link #read}. */
+  public long published() {
+    return published;
+  }
+
+  /** Revisions before this are gone from history: a subscriber needing them must re-list. */
+  public long oldestAvailable() {
+    return stateMachine.eventHistory().oldestRevision();
+  }
+
+  ExecutorService senders() {
+    return senders;
+  }
+
+  @Override
+  public void onApplied(long index, EventBatch events) {
+    dispatcher.execute(() -> {
+      if (events.getEventsCount() > 0) {
+        ring.put(index, events);
+        while (ring.size() > ringCapacity) {
+          ring.pollFirstEntry();
+        }
+      }
+      published = index;
+      for (Subscriber s : subscribers) {
+        if (events.getEventsCount() == 0 || s.filter().matchesAny(events)) {
+          s.wake();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void onReloaded(long index) {
+    dispatcher.execute(() -> {
+      ring.clear();
+      published = index;
+      subscribers.forEach(Subscriber::wake);
+    });
+  }
+
+  /** Batches with {@code from <= revision <= to}, at most {@code max}, from the ring or the store. */
+  List<EventBatch> read(long from, long to, int max) {
+    if (from > to) {
+      return List.of();
+    }
+    Long first = ring.isEmpty() ? null : ring.firstKey();
+    if (first != null && first <= from) {
+      List<EventBatch> out = new ArrayList<>();
+      for (EventBatch b : ring.subMap(from, true, to, true).values()) {
+        out.add(b);
+        if (out.size() >= max) {
+          break;
+        }
+      }
+      return out;
+    }
+    return stateMachine.read(store -> HistoryReader.read(store, from, to, max));
+  }
+
+  void add(Subscriber s) {
+    subscribers.add(s);
+  }
+
+  void remove(Subscriber s) {
+    subscribers.remove(s);
+  }
+
+  public int subscriberCount() {
+    return subscribers.size();
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    for (Subscriber s : subscribers) {
+      s.tick(now);
+    }
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    dispatcher.shutdownNow();
+    for (Subscriber s : subscribers) {
+      s.shutdown();
+    }
+    senders.shutdown();
+    try {
+      if (!senders.awaitTermination(1, TimeUnit.SECONDS)) {
+        senders.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      senders.shutdownNow();
+    }
+  }
+}
