@@ -5,11 +5,16 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.raftgcs.server.api.AdminApi;
 import io.raftgcs.server.api.Errors;
 import io.raftgcs.server.api.KvService;
+import io.raftgcs.server.api.NodeResourceService;
+import io.raftgcs.server.api.NodeService;
 import io.raftgcs.server.api.LeaderDirectory;
 import io.raftgcs.server.api.ReadPath;
 import io.raftgcs.server.api.Rpc;
 import io.raftgcs.server.api.WritePath;
 import io.raftgcs.server.config.ServerConfig;
+import io.raftgcs.server.leader.ClusterBootstrap;
+import io.raftgcs.server.leader.HeartbeatMonitor;
+import io.raftgcs.server.leader.LeaderLifecycle;
 import io.raftgcs.server.pubsub.EventBus;
 import io.raftgcs.server.pubsub.PubsubService;
 import io.raftgcs.server.pubsub.SubscribeLimits;
@@ -21,6 +26,7 @@ import io.raftgcs.statemachine.apply.EventHistory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -39,6 +45,8 @@ public final class GcsServer implements AutoCloseable {
   private final AdminApi admin;
   private final Server grpc;
   private final EventBus bus;
+  private final LeaderLifecycle leaderLifecycle;
+  private final HeartbeatMonitor monitor;
   private volatile boolean closed;
 
   public GcsServer(ServerConfig cfg, Clock clock, Consumer<Throwable> fatal) throws IOException {
@@ -52,14 +60,19 @@ public final class GcsServer implements AutoCloseable {
     Errors errors = new Errors(directory);
     Rpc rpc = new Rpc(errors);
     Proposer proposer = new Proposer(raft, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
-    WritePath writes = new WritePath(raft, proposer, clock);
+    WritePath writes = new WritePath(raft, proposer, clock, cfg.nodes().maxDeadNodes());
     ReadPath reads = new ReadPath(raft);
+    this.monitor = new HeartbeatMonitor(stateMachine, writes, clock, cfg.nodes());
+    this.leaderLifecycle = new LeaderLifecycle(cfg.id(), List.of(new ClusterBootstrap(stateMachine, writes), monitor));
+    stateMachine.addListener(leaderLifecycle);
     this.admin = new AdminApi(raft, directory, rpc);
     this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.self().host(), cfg.self().apiPort()))
         // Above our own 2 MiB request limit, so the validator can name the field that is too big.
         .maxInboundMessageSize(Limits.MAX_REQUEST_BYTES * 2)
         .addService(new KvService(writes, reads, rpc, cfg.id()))
         .addService(admin)
+        .addService(new NodeService(writes, reads, rpc, raft, monitor))
+        .addService(new NodeResourceService(reads, rpc, raft, monitor, clock))
         .addService(new PubsubService(bus, SubscribeLimits.defaults()))
         .build();
   }
@@ -90,6 +103,10 @@ public final class GcsServer implements AutoCloseable {
     return bus;
   }
 
+  public HeartbeatMonitor heartbeatMonitor() {
+    return monitor;
+  }
+
   public AdminApi admin() {
     return admin;
   }
@@ -116,6 +133,7 @@ public final class GcsServer implements AutoCloseable {
       return;
     }
     closed = true;
+    leaderLifecycle.close();
     bus.close();
     grpc.shutdown();
     try {

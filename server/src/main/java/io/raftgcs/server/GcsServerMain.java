@@ -43,6 +43,15 @@ public final class GcsServerMain implements Callable<Integer> {
   @Option(names = "--snapshot-threshold", description = "entries between automatic snapshots (default 100000)")
   Long snapshotThreshold;
 
+  @Option(names = "--heartbeat-period-ms", description = "agents' heartbeat period (default 1000)")
+  Long heartbeatPeriodMs;
+
+  @Option(names = "--node-timeout-ms", description = "silence after which a node is declared dead (default 10000)")
+  Long nodeTimeoutMs;
+
+  @Option(names = "--max-dead-nodes", description = "dead nodes kept in the node table (default 1000)")
+  Long maxDeadNodes;
+
   @Option(names = "--event-history", description = "revisions of event history kept per replica (default 100000)")
   Long eventHistory;
 
@@ -93,7 +102,16 @@ public final class GcsServerMain implements Callable<Integer> {
     long histBytes = num(eventHistoryBytes, file, "event-history-bytes", cfg.eventHistoryBytes());
     return new ServerConfig(cfg.id(), cfg.dataDir(), cfg.peers(), Duration.ofMillis(election),
         Duration.ofMillis(election * 2), snap, Math.min(cfg.purgePreserveEntries(), snap), cfg.logSegmentBytes(),
-        hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
+        hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file));
+  }
+
+  private io.raftgcs.server.config.NodeMonitorConfig nodeMonitor(Properties file) {
+    var d = io.raftgcs.server.config.NodeMonitorConfig.defaults();
+    long period = num(heartbeatPeriodMs, file, "heartbeat-period-ms", d.heartbeatPeriodMs());
+    long timeout = num(nodeTimeoutMs, file, "node-timeout-ms", d.nodeTimeoutMs());
+    long maxDead = num(maxDeadNodes, file, "max-dead-nodes", d.maxDeadNodes());
+    return new io.raftgcs.server.config.NodeMonitorConfig(period, timeout, Math.max(50, Math.min(period, 1000) / 5),
+        (int) maxDead);
   }
 
   private static Path envPath(String name) {

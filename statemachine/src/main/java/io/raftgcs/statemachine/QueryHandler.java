@@ -4,6 +4,7 @@ import io.raftgcs.proto.Query;
 import io.raftgcs.proto.QueryResult;
 import io.raftgcs.statemachine.store.GcsStore;
 import io.raftgcs.statemachine.table.KvReader;
+import io.raftgcs.statemachine.table.NodeReader;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.Snapshot;
 
@@ -29,6 +30,20 @@ public final class QueryHandler {
           return r.setKvExists(KvReader.exists(store, ro, q.getKvExists())).build();
         case KV_KEYS:
           return r.setKvKeys(KvReader.keys(store, ro, q.getKvKeys())).build();
+        case GET_ALL_NODE_INFO:
+          return r.setGetAllNodeInfo(NodeReader.getAll(store, ro, q.getGetAllNodeInfo())).build();
+        case GET_NODE:
+          return r.setGetNode(NodeReader.get(store, ro, q.getGetNode())).build();
+        case CHECK_ALIVE:
+          return r.setCheckAlive(NodeReader.checkAlive(store, ro, q.getCheckAlive())).build();
+        case GET_CLUSTER_ID:
+          return r.setGetClusterId(NodeReader.clusterId(store, ro)).build();
+        case GET_ALL_TOTAL_RESOURCES:
+          return r.setGetAllTotalResources(NodeReader.totals(store, ro)).build();
+        case GET_ALL_AVAILABLE_RESOURCES:
+          return r.setGetAllAvailableResources(NodeReader.available(store, ro)).build();
+        case GET_DRAINING_NODES:
+          return r.setGetDrainingNodes(NodeReader.draining(store, ro)).build();
         case BODY_NOT_SET:
         default:
           throw new IllegalArgumentException("unknown query: " + q.getBodyCase());

@@ -18,11 +18,17 @@ public final class WritePath {
   private final RaftNode raft;
   private final Proposer proposer;
   private final Clock clock;
+  private final int maxDeadNodes;
 
-  public WritePath(RaftNode raft, Proposer proposer, Clock clock) {
+  public WritePath(RaftNode raft, Proposer proposer, Clock clock, int maxDeadNodes) {
     this.raft = raft;
     this.proposer = proposer;
     this.clock = clock;
+    this.maxDeadNodes = maxDeadNodes;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   /** Proposes {@code command} (body set, header not) and completes with the OK result and its revision. */
@@ -30,7 +36,8 @@ public final class WritePath {
     if (!raft.info().isLeader()) {
       return CompletableFuture.failedFuture(new NotLeaderException(raft.leaderId().orElse(""), "not the leader"));
     }
-    CommandHeader.Builder header = CommandHeader.newBuilder().setLeaderTimeMs(clock.millis());
+    CommandHeader.Builder header = CommandHeader.newBuilder().setLeaderTimeMs(clock.millis())
+        .setMaxDeadNodes(maxDeadNodes);
     if (requestId != null) {
       header.setRequestId(requestId);
     }

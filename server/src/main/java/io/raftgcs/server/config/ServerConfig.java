@@ -20,7 +20,8 @@ public record ServerConfig(
     long eventHistoryRevisions,
     long eventHistoryBytes,
     int proposerMaxInFlight,
-    int proposerMaxBatch) {
+    int proposerMaxBatch,
+    NodeMonitorConfig nodes) {
 
   public ServerConfig {
     if (peers.stream().noneMatch(p -> p.id().equals(id))) {
@@ -30,7 +31,7 @@ public record ServerConfig(
 
   public static ServerConfig defaults(String id, Path dataDir, List<PeerSpec> peers) {
     return new ServerConfig(id, dataDir, peers, Duration.ofMillis(300), Duration.ofMillis(600), 100_000, 10_000,
-        8L << 20, 100_000, 64L << 20, 4, 256);
+        8L << 20, 100_000, 64L << 20, 4, 256, NodeMonitorConfig.defaults());
   }
 
   public PeerSpec self() {
@@ -39,11 +40,17 @@ public record ServerConfig(
 
   public ServerConfig withSnapshotThreshold(long threshold, long preserve, long segmentBytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, threshold, preserve,
-        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch);
+        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes);
   }
 
   public ServerConfig withEventHistory(long revisions, long bytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
-        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch);
+        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes);
+  }
+
+  public ServerConfig withNodes(NodeMonitorConfig n) {
+    return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+        purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
+        proposerMaxBatch, n);
   }
 }

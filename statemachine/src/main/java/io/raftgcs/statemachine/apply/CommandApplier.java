@@ -8,7 +8,10 @@ import io.raftgcs.proto.LogEntryPayload;
 import io.raftgcs.proto.ResultCode;
 import io.raftgcs.statemachine.store.Cf;
 import io.raftgcs.statemachine.store.GcsStore;
+import io.raftgcs.statemachine.table.ClusterTable;
 import io.raftgcs.statemachine.table.KvTable;
+import io.raftgcs.statemachine.table.NodeTable;
+import io.raftgcs.statemachine.table.Outcome;
 import io.raftgcs.statemachine.table.SessionTable;
 import java.util.Optional;
 
@@ -20,7 +23,11 @@ import java.util.Optional;
  * <p>Apply thread only. Holds the in-memory indexes of the tables (soft, rebuilt by {@link #load}).
  */
 public final class CommandApplier {
+  /** Dead nodes kept when the leader's command does not say (older entries). */
+  public static final int DEFAULT_MAX_DEAD_NODES = 1000;
+
   private final SessionTable sessions = new SessionTable();
+  private final NodeTable nodes = new NodeTable();
   private final EventHistory history;
 
   public CommandApplier(EventHistory history) {
@@ -30,7 +37,12 @@ public final class CommandApplier {
   /** Rebuilds in-memory indexes after the store was (re)opened. */
   public void load(GcsStore store) {
     sessions.load(store);
+    nodes.load(store);
     history.load(store);
+  }
+
+  public NodeTable nodes() {
+    return nodes;
   }
 
   public EventHistory history() {
@@ -55,7 +67,7 @@ public final class CommandApplier {
       EventBatch events = EventBatch.newBuilder().setRevision(index).addAllEvents(txn.events()).build();
       if (events.getEventsCount() > 0) {
         history.append(txn, events);
-
+        history.trim(txn);
       }
       txn.put(Cf.META, GcsStore.APPLIED_KEY, GcsStore.encodeApplied(term, index));
       store.write(txn.batch());
@@ -84,12 +96,35 @@ public final class CommandApplier {
         return ok().setKvPut(KvTable.put(txn, cmd.getKvPut())).build();
       case KV_DEL:
         return ok().setKvDel(KvTable.del(txn, cmd.getKvDel())).build();
+      case REGISTER_NODE: {
+        Outcome<io.raftgcs.proto.RegisterNodeReply> o = nodes.register(txn, cmd.getRegisterNode(), maxDead(cmd));
+        return o.isOk() ? ok().setRegisterNode(o.reply()).build() : failed(o);
+      }
+      case UNREGISTER_NODE:
+        return ok().setUnregisterNode(nodes.unregister(txn, cmd.getUnregisterNode(), maxDead(cmd))).build();
+      case DRAIN_NODE:
+        return ok().setDrainNode(nodes.drain(txn, cmd.getDrainNode())).build();
+      case MARK_NODE_DEAD:
+        nodes.markDead(txn, cmd.getMarkNodeDead(), maxDead(cmd));
+        return ok().build();
+      case INIT_CLUSTER:
+        ClusterTable.init(txn, cmd.getInitCluster());
+        return ok().build();
       case BODY_NOT_SET:
       default:
         // An entry written by a newer version, or garbage: answer it, change nothing, stay in step.
         return CommandResult.newBuilder().setCode(ResultCode.INVALID_ARGUMENT)
             .setMessage("unknown command body: " + cmd.getBodyCase()).build();
     }
+  }
+
+  private static int maxDead(Command cmd) {
+    int m = cmd.getHeader().getMaxDeadNodes();
+    return m > 0 ? m : DEFAULT_MAX_DEAD_NODES;
+  }
+
+  private static CommandResult failed(Outcome<?> o) {
+    return CommandResult.newBuilder().setCode(o.code()).setMessage(o.message()).build();
   }
 
   private static CommandResult.Builder ok() {

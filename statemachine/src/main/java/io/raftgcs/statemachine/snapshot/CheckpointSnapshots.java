@@ -5,9 +5,11 @@ import io.raftgcs.statemachine.store.GcsStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -93,8 +95,13 @@ public final class CheckpointSnapshots {
     SnapshotManifest man = SnapshotManifest.newBuilder().setFormatVersion(FORMAT_VERSION).setTerm(ti.getTerm())
         .setIndex(ti.getIndex()).addAllFiles(files).setDigest(checksum(tmp, files)).build();
     Files.write(tmp.resolve(MANIFEST), man.toByteArray());
+    // Ratis purges the log up to this snapshot once we return: it must survive a power loss, not only a kill.
+    // RocksDB syncs the checkpoint's own files; the manifest and the renames are ours to sync.
+    fsync(tmp.resolve(MANIFEST));
+    fsync(tmp);
     deleteTree(dest);
     Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+    fsync(smDir);
     prune();
     return new Snapshot(ti, dest, man);
   }
@@ -150,6 +157,13 @@ public final class CheckpointSnapshots {
     List<Snapshot> all = list();
     for (int i = 0; i < all.size() - KEEP; i++) {
       deleteTree(all.get(i).dir());
+    }
+  }
+
+  /** Forces a file's contents, or a directory's entries, to the device. */
+  private static void fsync(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ch.force(true);
     }
   }
 

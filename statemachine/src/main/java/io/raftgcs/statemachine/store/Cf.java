@@ -8,6 +8,9 @@ public enum Cf {
   META("meta", false),
   KV("kv", true),
   SESSIONS("sessions", true),
+  CLUSTER("cluster", true),
+  NODES("nodes", true),
+  ALLOCATIONS("allocations", true),
   EVENTS("events", false);
 
   private final String name;
