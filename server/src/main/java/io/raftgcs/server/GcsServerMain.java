@@ -52,6 +52,9 @@ public final class GcsServerMain implements Callable<Integer> {
   @Option(names = "--max-dead-nodes", description = "dead nodes kept in the node table (default 1000)")
   Long maxDeadNodes;
 
+  @Option(names = "--log-segment-bytes", description = "Raft log segment size; only closed segments are purged (default 8 MiB)")
+  Long logSegmentBytes;
+
   @Option(names = "--event-history", description = "revisions of event history kept per replica (default 100000)")
   Long eventHistory;
 
@@ -98,10 +101,11 @@ public final class GcsServerMain implements Callable<Integer> {
     ServerConfig cfg = ServerConfig.defaults(rid, Path.of(rdir), PeerSpec.parseList(rpeers));
     long election = num(electionTimeoutMs, file, "election-timeout-ms", cfg.electionTimeoutMin().toMillis());
     long snap = num(snapshotThreshold, file, "snapshot-threshold", cfg.snapshotThreshold());
+    long segment = num(logSegmentBytes, file, "log-segment-bytes", cfg.logSegmentBytes());
     long hist = num(eventHistory, file, "event-history", cfg.eventHistoryRevisions());
     long histBytes = num(eventHistoryBytes, file, "event-history-bytes", cfg.eventHistoryBytes());
     return new ServerConfig(cfg.id(), cfg.dataDir(), cfg.peers(), Duration.ofMillis(election),
-        Duration.ofMillis(election * 2), snap, Math.min(cfg.purgePreserveEntries(), snap), cfg.logSegmentBytes(),
+        Duration.ofMillis(election * 2), snap, Math.min(cfg.purgePreserveEntries(), snap), segment,
         hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file));
   }
 
