@@ -68,6 +68,11 @@ public final class HeartbeatMonitor implements LeaderService {
     beats.clear();
     firstSeen.clear();
     proposing.clear();
+    // Every node alive now gets a full timeout from this moment; nodes registered later from when seen.
+    long startedAt = clock.millis();
+    for (GcsNodeInfo n : aliveNodes()) {
+      firstSeen.put(n.getNodeId(), startedAt);
+    }
     active = true;
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "heartbeat-monitor");
@@ -129,16 +134,8 @@ public final class HeartbeatMonitor implements LeaderService {
       return;
     }
     long now = clock.millis();
-    List<GcsNodeInfo> nodes = stateMachine.read(store -> {
-      try (ReadOptions ro = new ReadOptions()) {
-        return NodeReader.all(store, ro);
-      }
-    });
     Set<ByteString> alive = new HashSet<>();
-    for (GcsNodeInfo n : nodes) {
-      if (n.getState() != NodeState.ALIVE) {
-        continue;
-      }
+    for (GcsNodeInfo n : aliveNodes()) {
       ByteString id = n.getNodeId();
       alive.add(id);
       long seen = firstSeen.computeIfAbsent(id, k -> now);
@@ -150,6 +147,14 @@ public final class HeartbeatMonitor implements LeaderService {
     }
     beats.keySet().retainAll(alive);
     firstSeen.keySet().retainAll(alive);
+  }
+
+  private List<GcsNodeInfo> aliveNodes() {
+    return stateMachine.read(store -> {
+      try (ReadOptions ro = new ReadOptions()) {
+        return NodeReader.all(store, ro).stream().filter(n -> n.getState() == NodeState.ALIVE).toList();
+      }
+    });
   }
 
   private void proposeDeath(ByteString id, long silentMs, long lastBeatMs) {

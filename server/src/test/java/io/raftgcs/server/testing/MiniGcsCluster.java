@@ -26,10 +26,12 @@ public final class MiniGcsCluster implements AutoCloseable {
   private final UnaryOperator<ServerConfig> tweak;
   private final GcsServer[] servers;
   private final Queue<Throwable> fatalErrors = new ConcurrentLinkedQueue<>();
+  private final Clock clock;
 
-  private MiniGcsCluster(int n, Path root, UnaryOperator<ServerConfig> tweak) {
+  private MiniGcsCluster(int n, Path root, UnaryOperator<ServerConfig> tweak, Clock clock) {
     this.root = root;
     this.tweak = tweak;
+    this.clock = clock;
     int[] ports = Ports.free(2 * n);
     List<PeerSpec> ps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -44,7 +46,13 @@ public final class MiniGcsCluster implements AutoCloseable {
   }
 
   public static MiniGcsCluster start(int n, Path root, UnaryOperator<ServerConfig> tweak) throws IOException {
-    MiniGcsCluster c = new MiniGcsCluster(n, root, tweak);
+    return start(n, root, tweak, Clock.systemUTC());
+  }
+
+  /** With an injected clock for every replica's leader-only services (heartbeat monitor, timeouts). */
+  public static MiniGcsCluster start(int n, Path root, UnaryOperator<ServerConfig> tweak, Clock clock)
+      throws IOException {
+    MiniGcsCluster c = new MiniGcsCluster(n, root, tweak, clock);
     try {
       for (int i = 0; i < n; i++) {
         c.restart(i);
@@ -90,7 +98,7 @@ public final class MiniGcsCluster implements AutoCloseable {
     if (servers[i] != null) {
       throw new IllegalStateException("replica " + i + " is running");
     }
-    servers[i] = new GcsServer(config(i), Clock.systemUTC(), fatalErrors::add).start();
+    servers[i] = new GcsServer(config(i), clock, fatalErrors::add).start();
   }
 
   /** Stops replica i abruptly (in-process: closes it without a leadership hand-over). */
