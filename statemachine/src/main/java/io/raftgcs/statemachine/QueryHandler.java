@@ -3,6 +3,7 @@ package io.raftgcs.statemachine;
 import io.raftgcs.proto.Query;
 import io.raftgcs.proto.QueryResult;
 import io.raftgcs.statemachine.store.GcsStore;
+import io.raftgcs.statemachine.table.ActorReader;
 import io.raftgcs.statemachine.table.KvReader;
 import io.raftgcs.statemachine.table.NodeReader;
 import org.rocksdb.ReadOptions;
@@ -44,6 +45,20 @@ public final class QueryHandler {
           return r.setGetAllAvailableResources(NodeReader.available(store, ro)).build();
         case GET_DRAINING_NODES:
           return r.setGetDrainingNodes(NodeReader.draining(store, ro)).build();
+        case GET_ACTOR_INFO:
+          return r.setGetActorInfo(ActorReader.get(store, ro, q.getGetActorInfo())).build();
+        case GET_NAMED_ACTOR_INFO:
+          return r.setGetNamedActorInfo(ActorReader.named(store, ro, q.getGetNamedActorInfo())).build();
+        case LIST_NAMED_ACTORS:
+          return r.setListNamedActors(ActorReader.listNamed(store, ro, q.getListNamedActors())).build();
+        case GET_ALL_ACTOR_INFO:
+          return r.setGetAllActorInfo(ActorReader.getAll(store, ro, q.getGetAllActorInfo())).build();
+        case GET_NODE_ASSIGNMENTS:
+          return r.setGetNodeAssignments(ActorReader.assignments(store, ro, q.getGetNodeAssignments())).build();
+        case GET_WORKER_INFO:
+          return r.setGetWorkerInfo(ActorReader.worker(store, ro, q.getGetWorkerInfo())).build();
+        case GET_ALL_WORKER_INFO:
+          return r.setGetAllWorkerInfo(ActorReader.workers(store, ro, q.getGetAllWorkerInfo())).build();
         case BODY_NOT_SET:
         default:
           throw new IllegalArgumentException("unknown query: " + q.getBodyCase());

@@ -8,11 +8,13 @@ import io.raftgcs.proto.LogEntryPayload;
 import io.raftgcs.proto.ResultCode;
 import io.raftgcs.statemachine.store.Cf;
 import io.raftgcs.statemachine.store.GcsStore;
+import io.raftgcs.statemachine.table.ActorTable;
 import io.raftgcs.statemachine.table.ClusterTable;
 import io.raftgcs.statemachine.table.KvTable;
 import io.raftgcs.statemachine.table.NodeTable;
 import io.raftgcs.statemachine.table.Outcome;
 import io.raftgcs.statemachine.table.SessionTable;
+import io.raftgcs.statemachine.table.WorkerTable;
 import java.util.Optional;
 
 /**
@@ -28,10 +30,15 @@ public final class CommandApplier {
 
   private final SessionTable sessions = new SessionTable();
   private final NodeTable nodes = new NodeTable();
+  private final ActorTable actors = new ActorTable();
+  private final WorkerTable workers = new WorkerTable(actors);
   private final EventHistory history;
 
   public CommandApplier(EventHistory history) {
     this.history = history;
+    // A node's death cascades in the same entry: first its workers, then the actors on it or owned there.
+    nodes.addDeathListener(workers);
+    nodes.addDeathListener(actors);
   }
 
   /** Rebuilds in-memory indexes after the store was (re)opened. */
@@ -110,6 +117,35 @@ public final class CommandApplier {
       case INIT_CLUSTER:
         ClusterTable.init(txn, cmd.getInitCluster());
         return ok().build();
+      case REGISTER_ACTOR:
+        return result(actors.register(txn, cmd.getRegisterActor()), ok());
+      case CREATE_ACTOR: {
+        Outcome<io.raftgcs.proto.CreateActorReply> o = actors.create(txn, cmd.getCreateActor());
+        return o.isOk() ? ok().setCreateActor(o.reply()).build() : failed(o);
+      }
+      case PLACE_ACTORS:
+        actors.place(txn, cmd.getPlaceActors());
+        return ok().build();
+      case UNPLACE_ACTOR:
+        actors.unplace(txn, cmd.getUnplaceActor());
+        return ok().build();
+      case REPORT_ACTOR_STARTED:
+        return result(actors.started(txn, cmd.getReportActorStarted()), ok());
+      case REPORT_ACTOR_CREATION_FAILED:
+        return result(actors.creationFailed(txn, cmd.getReportActorCreationFailed()), ok());
+      case KILL_ACTOR:
+        return result(actors.kill(txn, cmd.getKillActor()), ok());
+      case REPORT_ACTOR_OUT_OF_SCOPE:
+        actors.outOfScope(txn, cmd.getReportActorOutOfScope());
+        return ok().build();
+      case RESTART_ACTOR_FOR_LINEAGE:
+        return result(actors.restartForLineage(txn, cmd.getRestartActorForLineage()), ok());
+      case ADD_WORKER_INFO:
+        workers.add(txn, cmd.getAddWorkerInfo().getWorkerData());
+        return ok().build();
+      case REPORT_WORKER_FAILURE:
+        workers.failed(txn, cmd.getReportWorkerFailure().getWorkerFailure());
+        return ok().build();
       case BODY_NOT_SET:
       default:
         // An entry written by a newer version, or garbage: answer it, change nothing, stay in step.
@@ -121,6 +157,10 @@ public final class CommandApplier {
   private static int maxDead(Command cmd) {
     int m = cmd.getHeader().getMaxDeadNodes();
     return m > 0 ? m : DEFAULT_MAX_DEAD_NODES;
+  }
+
+  private static CommandResult result(Outcome<?> o, CommandResult.Builder ifOk) {
+    return o.isOk() ? ifOk.build() : failed(o);
   }
 
   private static CommandResult failed(Outcome<?> o) {

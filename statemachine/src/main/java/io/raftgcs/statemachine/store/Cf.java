@@ -11,6 +11,9 @@ public enum Cf {
   CLUSTER("cluster", true),
   NODES("nodes", true),
   ALLOCATIONS("allocations", true),
+  ACTORS("actors", true),
+  ACTOR_NAMES("actor_names", true),
+  WORKERS("workers", true),
   EVENTS("events", false);
 
   private final String name;
