@@ -2,7 +2,11 @@ package io.raftgcs.server;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.raftgcs.server.api.ActorService;
+import io.raftgcs.server.api.ActorWaiters;
 import io.raftgcs.server.api.AdminApi;
+import io.raftgcs.server.api.Calls;
+import io.raftgcs.server.api.WorkerService;
 import io.raftgcs.server.api.Errors;
 import io.raftgcs.server.api.KvService;
 import io.raftgcs.server.api.NodeResourceService;
@@ -12,6 +16,7 @@ import io.raftgcs.server.api.ReadPath;
 import io.raftgcs.server.api.Rpc;
 import io.raftgcs.server.api.WritePath;
 import io.raftgcs.server.config.ServerConfig;
+import io.raftgcs.server.leader.ActorScheduler;
 import io.raftgcs.server.leader.ClusterBootstrap;
 import io.raftgcs.server.leader.HeartbeatMonitor;
 import io.raftgcs.server.leader.LeaderLifecycle;
@@ -47,6 +52,7 @@ public final class GcsServer implements AutoCloseable {
   private final EventBus bus;
   private final LeaderLifecycle leaderLifecycle;
   private final HeartbeatMonitor monitor;
+  private final ActorScheduler scheduler;
   private volatile boolean closed;
 
   public GcsServer(ServerConfig cfg, Clock clock, Consumer<Throwable> fatal) throws IOException {
@@ -63,8 +69,14 @@ public final class GcsServer implements AutoCloseable {
     WritePath writes = new WritePath(raft, proposer, clock, cfg.nodes().maxDeadNodes());
     ReadPath reads = new ReadPath(raft);
     this.monitor = new HeartbeatMonitor(stateMachine, writes, clock, cfg.nodes());
-    this.leaderLifecycle = new LeaderLifecycle(cfg.id(), List.of(new ClusterBootstrap(stateMachine, writes), monitor));
+    this.scheduler = new ActorScheduler(stateMachine, writes, clock, cfg.scheduler());
+    stateMachine.addListener(scheduler);
+    this.leaderLifecycle = new LeaderLifecycle(cfg.id(),
+        List.of(new ClusterBootstrap(stateMachine, writes), monitor, scheduler));
     stateMachine.addListener(leaderLifecycle);
+    ActorWaiters actorWaiters = new ActorWaiters();
+    stateMachine.addListener(actorWaiters);
+    Calls calls = new Calls(writes, reads, rpc, cfg.id());
     this.admin = new AdminApi(raft, directory, rpc);
     this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.self().host(), cfg.self().apiPort()))
         // Above our own 2 MiB request limit, so the validator can name the field that is too big.
@@ -73,6 +85,8 @@ public final class GcsServer implements AutoCloseable {
         .addService(admin)
         .addService(new NodeService(writes, reads, rpc, raft, monitor))
         .addService(new NodeResourceService(reads, rpc, raft, monitor, clock))
+        .addService(new ActorService(calls, actorWaiters))
+        .addService(new WorkerService(calls))
         .addService(new PubsubService(bus, SubscribeLimits.defaults()))
         .build();
   }
@@ -105,6 +119,10 @@ public final class GcsServer implements AutoCloseable {
 
   public HeartbeatMonitor heartbeatMonitor() {
     return monitor;
+  }
+
+  public ActorScheduler actorScheduler() {
+    return scheduler;
   }
 
   public AdminApi admin() {

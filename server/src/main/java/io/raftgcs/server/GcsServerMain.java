@@ -55,6 +55,9 @@ public final class GcsServerMain implements Callable<Integer> {
   @Option(names = "--log-segment-bytes", description = "Raft log segment size; only closed segments are purged (default 8 MiB)")
   Long logSegmentBytes;
 
+  @Option(names = "--placement-timeout-ms", description = "unconfirmed actor placements are retried after this (default 30000)")
+  Long placementTimeoutMs;
+
   @Option(names = "--event-history", description = "revisions of event history kept per replica (default 100000)")
   Long eventHistory;
 
@@ -106,7 +109,9 @@ public final class GcsServerMain implements Callable<Integer> {
     long histBytes = num(eventHistoryBytes, file, "event-history-bytes", cfg.eventHistoryBytes());
     return new ServerConfig(cfg.id(), cfg.dataDir(), cfg.peers(), Duration.ofMillis(election),
         Duration.ofMillis(election * 2), snap, Math.min(cfg.purgePreserveEntries(), snap), segment,
-        hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file));
+        hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file),
+        new io.raftgcs.server.config.SchedulerConfig(num(placementTimeoutMs, file, "placement-timeout-ms",
+            cfg.scheduler().placementTimeoutMs()), cfg.scheduler().maxBatch(), cfg.scheduler().periodMs()));
   }
 
   private io.raftgcs.server.config.NodeMonitorConfig nodeMonitor(Properties file) {

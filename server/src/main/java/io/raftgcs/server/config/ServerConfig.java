@@ -21,7 +21,8 @@ public record ServerConfig(
     long eventHistoryBytes,
     int proposerMaxInFlight,
     int proposerMaxBatch,
-    NodeMonitorConfig nodes) {
+    NodeMonitorConfig nodes,
+    SchedulerConfig scheduler) {
 
   public ServerConfig {
     if (peers.stream().noneMatch(p -> p.id().equals(id))) {
@@ -31,7 +32,7 @@ public record ServerConfig(
 
   public static ServerConfig defaults(String id, Path dataDir, List<PeerSpec> peers) {
     return new ServerConfig(id, dataDir, peers, Duration.ofMillis(300), Duration.ofMillis(600), 100_000, 10_000,
-        8L << 20, 100_000, 64L << 20, 4, 256, NodeMonitorConfig.defaults());
+        8L << 20, 100_000, 64L << 20, 4, 256, NodeMonitorConfig.defaults(), SchedulerConfig.defaults());
   }
 
   public PeerSpec self() {
@@ -40,17 +41,23 @@ public record ServerConfig(
 
   public ServerConfig withSnapshotThreshold(long threshold, long preserve, long segmentBytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, threshold, preserve,
-        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes);
+        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler);
   }
 
   public ServerConfig withEventHistory(long revisions, long bytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
-        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes);
+        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler);
   }
 
   public ServerConfig withNodes(NodeMonitorConfig n) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, n);
+        proposerMaxBatch, n, scheduler);
+  }
+
+  public ServerConfig withScheduler(SchedulerConfig s) {
+    return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+        purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
+        proposerMaxBatch, nodes, s);
   }
 }

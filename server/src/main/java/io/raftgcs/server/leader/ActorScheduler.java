@@ -1,0 +1,179 @@
+package io.raftgcs.server.leader;
+
+import com.google.protobuf.ByteString;
+import io.raftgcs.proto.ActorPlacement;
+import io.raftgcs.proto.ActorTableData;
+import io.raftgcs.proto.Channel;
+import io.raftgcs.proto.Command;
+import io.raftgcs.proto.Event;
+import io.raftgcs.proto.EventBatch;
+import io.raftgcs.proto.GcsNodeInfo;
+import io.raftgcs.proto.PlaceActors;
+import io.raftgcs.proto.UnplaceActor;
+import io.raftgcs.server.api.WritePath;
+import io.raftgcs.server.config.SchedulerConfig;
+import io.raftgcs.statemachine.GcsStateMachine;
+import io.raftgcs.statemachine.StateMachineListener;
+import io.raftgcs.statemachine.table.ActorReader;
+import io.raftgcs.statemachine.table.NodeReader;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rocksdb.ReadOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's actor scheduler. A round reads the applied tables, decides placements for every actor
+ * awaiting one ({@link PlacementPolicy}), and proposes them as ONE {@link PlaceActors} command; apply
+ * re-checks each decision, so a decision made on a stale view (or by a deposed leader) changes nothing.
+ * One round is in flight at a time; changes on the actor or node channel trigger the next. Placements
+ * not confirmed within the timeout are proposed back to pending.
+ *
+ * <p>Threads: rounds on its own single thread; wake-ups from the apply thread. Soft state, rebuilt on start.
+ */
+public final class ActorScheduler implements LeaderService, StateMachineListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ActorScheduler.class);
+
+  private final GcsStateMachine stateMachine;
+  private final WritePath writes;
+  private final Clock clock;
+  private final SchedulerConfig cfg;
+  private final AtomicBoolean inFlight = new AtomicBoolean();
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private volatile ScheduledExecutorService thread;
+  private int spreadCursor;
+
+  public ActorScheduler(GcsStateMachine stateMachine, WritePath writes, Clock clock, SchedulerConfig cfg) {
+    this.stateMachine = stateMachine;
+    this.writes = writes;
+    this.clock = clock;
+    this.cfg = cfg;
+  }
+
+  @Override
+  public synchronized void start() {
+    inFlight.set(false);
+    thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "actor-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    thread.scheduleWithFixedDelay(this::safeRound, 0, cfg.periodMs(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (thread != null) {
+      thread.shutdownNow();
+      thread = null;
+    }
+  }
+
+  @Override
+  public void onApplied(long index, EventBatch events) {
+    ScheduledExecutorService t = thread;
+    if (t == null) {
+      return;
+    }
+    for (Event e : events.getEventsList()) {
+      if (e.getChannel() == Channel.ACTOR || e.getChannel() == Channel.NODE) {
+        dirty.set(true);
+        try {
+          t.execute(this::safeRound);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+          // stopped meanwhile
+        }
+        return;
+      }
+    }
+  }
+
+  private void safeRound() {
+    try {
+      round();
+    } catch (RuntimeException e) {
+      LOG.warn("scheduling round failed: {}", e.toString());
+      inFlight.set(false);
+    }
+  }
+
+  /** One scheduling pass; public so tests can drive it. */
+  public void round() {
+    if (!inFlight.compareAndSet(false, true)) {
+      dirty.set(true);
+      return;
+    }
+    dirty.set(false);
+    record View(List<GcsNodeInfo> nodes, Map<ByteString, Map<String, Double>> used, List<ActorTableData> actors) {}
+    View v = stateMachine.read(store -> {
+      try (ReadOptions ro = new ReadOptions().setSnapshot(store.snapshot())) {
+        try {
+          return new View(NodeReader.all(store, ro), NodeReader.allocations(store, ro), ActorReader.all(store, ro));
+        } finally {
+          store.releaseSnapshot(ro.snapshot());
+        }
+      }
+    });
+    expireUnconfirmed(v.actors());
+    PlacementPolicy policy = new PlacementPolicy(v.nodes(), v.used(), spreadCursor);
+    PlaceActors.Builder cmd = PlaceActors.newBuilder();
+    List<ActorTableData> waiting = new ArrayList<>(v.actors().stream().filter(ActorScheduler::awaiting).toList());
+    waiting.sort(Comparator.comparingLong(ActorTableData::getModRevision));
+    for (ActorTableData a : waiting) {
+      if (cmd.getPlacementsCount() >= cfg.maxBatch()) {
+        dirty.set(true);
+        break;
+      }
+      PlacementPolicy.Decision d = policy.decide(a);
+      if (d.unschedulable()) {
+        cmd.addUnschedulable(a.getActorId());
+      } else if (d.node().isPresent()) {
+        cmd.addPlacements(ActorPlacement.newBuilder().setActorId(a.getActorId()).setNodeId(d.node().get())
+            .setExpectedAttempt(a.getPlacementAttempt()));
+      }
+    }
+    spreadCursor = policy.spreadCursor();
+    if (cmd.getPlacementsCount() == 0 && cmd.getUnschedulableCount() == 0) {
+      inFlight.set(false);
+      return;
+    }
+    writes.submit(null, Command.newBuilder().setPlaceActors(cmd)).whenComplete((r, e) -> {
+      if (e != null) {
+        LOG.debug("placement proposal failed: {}", e.toString());
+      }
+      inFlight.set(false);
+      ScheduledExecutorService t = thread;
+      if (dirty.get() && t != null) {
+        try {
+          t.execute(this::safeRound);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+          // stopped meanwhile
+        }
+      }
+    });
+  }
+
+  private void expireUnconfirmed(List<ActorTableData> actors) {
+    long now = clock.millis();
+    for (ActorTableData a : actors) {
+      boolean placed = (a.getState() == ActorTableData.ActorState.PENDING_CREATION
+          || a.getState() == ActorTableData.ActorState.RESTARTING) && !a.getNodeId().isEmpty();
+      if (placed && now - a.getPlacedAtMs() > cfg.placementTimeoutMs()) {
+        writes.submit(null, Command.newBuilder().setUnplaceActor(UnplaceActor.newBuilder().setActorId(a.getActorId())
+            .setAttempt(a.getPlacementAttempt())));
+      }
+    }
+  }
+
+  private static boolean awaiting(ActorTableData a) {
+    return (a.getState() == ActorTableData.ActorState.PENDING_CREATION
+        || a.getState() == ActorTableData.ActorState.RESTARTING) && a.getNodeId().isEmpty();
+  }
+}
