@@ -80,6 +80,9 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
 
   @Override
   public void onReloaded(long index) {
+    // Set at once too, so a "from now" subscriber arriving before the dispatcher runs starts at the store's
+    // revision rather than replaying history from 1.
+    published = Math.max(published, index);
     dispatcher.execute(() -> {
       ring.clear();
       published = index;
