@@ -20,6 +20,10 @@ import io.raftgcs.server.leader.ActorScheduler;
 import io.raftgcs.server.leader.ClusterBootstrap;
 import io.raftgcs.server.leader.HeartbeatMonitor;
 import io.raftgcs.server.leader.LeaderLifecycle;
+import io.raftgcs.server.leader.PlacementGroupScheduler;
+import io.raftgcs.server.api.JobService;
+import io.raftgcs.server.api.PlacementGroupService;
+import io.raftgcs.server.api.PlacementGroupWaiters;
 import io.raftgcs.server.pubsub.EventBus;
 import io.raftgcs.server.pubsub.PubsubService;
 import io.raftgcs.server.pubsub.SubscribeLimits;
@@ -53,6 +57,7 @@ public final class GcsServer implements AutoCloseable {
   private final LeaderLifecycle leaderLifecycle;
   private final HeartbeatMonitor monitor;
   private final ActorScheduler scheduler;
+  private final PlacementGroupScheduler pgScheduler;
   private volatile boolean closed;
 
   public GcsServer(ServerConfig cfg, Clock clock, Consumer<Throwable> fatal) throws IOException {
@@ -63,6 +68,7 @@ public final class GcsServer implements AutoCloseable {
     stateMachine.addListener(bus);
     this.raft = new RaftNode(cfg, stateMachine);
     LeaderDirectory directory = new LeaderDirectory(cfg.peers());
+    directory.follow(raft::members);
     Errors errors = new Errors(directory);
     Rpc rpc = new Rpc(errors);
     Proposer proposer = new Proposer(raft, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
@@ -71,11 +77,15 @@ public final class GcsServer implements AutoCloseable {
     this.monitor = new HeartbeatMonitor(stateMachine, writes, clock, cfg.nodes());
     this.scheduler = new ActorScheduler(stateMachine, writes, clock, cfg.scheduler());
     stateMachine.addListener(scheduler);
+    this.pgScheduler = new PlacementGroupScheduler(stateMachine, writes, cfg.scheduler());
+    stateMachine.addListener(pgScheduler);
     this.leaderLifecycle = new LeaderLifecycle(cfg.id(),
-        List.of(new ClusterBootstrap(stateMachine, writes), monitor, scheduler));
+        List.of(new ClusterBootstrap(stateMachine, writes), monitor, scheduler, pgScheduler));
     stateMachine.addListener(leaderLifecycle);
     ActorWaiters actorWaiters = new ActorWaiters();
     stateMachine.addListener(actorWaiters);
+    PlacementGroupWaiters pgWaiters = new PlacementGroupWaiters();
+    stateMachine.addListener(pgWaiters);
     Calls calls = new Calls(writes, reads, rpc, cfg.id());
     this.admin = new AdminApi(raft, directory, rpc);
     this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.self().host(), cfg.self().apiPort()))
@@ -87,6 +97,8 @@ public final class GcsServer implements AutoCloseable {
         .addService(new NodeResourceService(reads, rpc, raft, monitor, clock))
         .addService(new ActorService(calls, actorWaiters))
         .addService(new WorkerService(calls))
+        .addService(new JobService(calls))
+        .addService(new PlacementGroupService(calls, pgWaiters))
         .addService(new PubsubService(bus, SubscribeLimits.defaults()))
         .build();
   }
@@ -123,6 +135,10 @@ public final class GcsServer implements AutoCloseable {
 
   public ActorScheduler actorScheduler() {
     return scheduler;
+  }
+
+  public PlacementGroupScheduler placementGroupScheduler() {
+    return pgScheduler;
   }
 
   public AdminApi admin() {

@@ -37,6 +37,9 @@ public final class GcsServerMain implements Callable<Integer> {
   @Option(names = "--config", description = "properties file with id, data-dir, peers and tuning keys")
   Path config;
 
+  @Option(names = "--join", description = "start empty and wait to be added by `gcsctl members add` (new member)")
+  boolean join;
+
   @Option(names = "--election-timeout-ms", description = "minimum election timeout; max is twice it (default 300)")
   Long electionTimeoutMs;
 
@@ -111,7 +114,8 @@ public final class GcsServerMain implements Callable<Integer> {
         Duration.ofMillis(election * 2), snap, Math.min(cfg.purgePreserveEntries(), snap), segment,
         hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file),
         new io.raftgcs.server.config.SchedulerConfig(num(placementTimeoutMs, file, "placement-timeout-ms",
-            cfg.scheduler().placementTimeoutMs()), cfg.scheduler().maxBatch(), cfg.scheduler().periodMs()));
+            cfg.scheduler().placementTimeoutMs()), cfg.scheduler().maxBatch(), cfg.scheduler().periodMs()),
+        join || Boolean.parseBoolean(file.getProperty("join", "false")));
   }
 
   private io.raftgcs.server.config.NodeMonitorConfig nodeMonitor(Properties file) {

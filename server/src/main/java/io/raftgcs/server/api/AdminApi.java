@@ -2,7 +2,10 @@ package io.raftgcs.server.api;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.raftgcs.proto.AddMemberRequest;
 import io.raftgcs.proto.AdminServiceGrpc;
+import io.raftgcs.proto.MembersReply;
+import io.raftgcs.proto.RemoveMemberRequest;
 import io.raftgcs.proto.GetStatusRequest;
 import io.raftgcs.proto.Member;
 import io.raftgcs.proto.MemberStatus;
@@ -13,6 +16,8 @@ import io.raftgcs.proto.TransferLeadershipRequest;
 import io.raftgcs.server.config.PeerSpec;
 import io.raftgcs.server.raft.RaftNode;
 import io.raftgcs.statemachine.StateDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -81,6 +86,63 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       }
       return TransferLeadershipReply.newBuilder().setNewLeaderId(target).build();
     }));
+  }
+
+  @Override
+  public void addMember(AddMemberRequest req, StreamObserver<MembersReply> obs) {
+    rpc.answer(obs, () -> CompletableFuture.supplyAsync(() -> {
+      Member m = req.getMember();
+      PeerSpec spec;
+      try {
+        spec = PeerSpec.parse(m.getId() + "=" + m.getRaftAddress() + ":" + port(m.getApiAddress()));
+      } catch (IllegalArgumentException e) {
+        throw Errors.invalid("member: " + e.getMessage());
+      }
+      List<PeerSpec> next = new ArrayList<>(raft.members());
+      if (next.stream().anyMatch(p -> p.id().equals(spec.id()))) {
+        throw Status.ALREADY_EXISTS.withDescription("member " + spec.id() + " already exists").asRuntimeException();
+      }
+      next.add(spec);
+      return changeMembers(next, req.getTimeoutMs());
+    }));
+  }
+
+  @Override
+  public void removeMember(RemoveMemberRequest req, StreamObserver<MembersReply> obs) {
+    rpc.answer(obs, () -> CompletableFuture.supplyAsync(() -> {
+      List<PeerSpec> next = new ArrayList<>(raft.members());
+      if (!next.removeIf(p -> p.id().equals(req.getId()))) {
+        throw Status.NOT_FOUND.withDescription("member " + req.getId() + " is not in the configuration").asRuntimeException();
+      }
+      if (next.isEmpty()) {
+        throw Errors.invalid("id: cannot remove the last member");
+      }
+      return changeMembers(next, req.getTimeoutMs());
+    }));
+  }
+
+  private static String port(String apiAddress) {
+    int i = apiAddress.lastIndexOf(':');
+    if (i < 0) {
+      throw new IllegalArgumentException("api_address '" + apiAddress + "' must be host:port");
+    }
+    return apiAddress.substring(i + 1);
+  }
+
+  private MembersReply changeMembers(List<PeerSpec> next, long timeoutMs) {
+    if (!raft.info().isLeader()) {
+      throw new io.raftgcs.server.raft.NotLeaderException(raft.leaderId().orElse(""), "membership changes go to the leader");
+    }
+    try {
+      raft.setMembers(next, timeoutMs > 0 ? timeoutMs : 30_000);
+    } catch (java.io.IOException e) {
+      throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+    }
+    MembersReply.Builder b = MembersReply.newBuilder();
+    for (PeerSpec p : next) {
+      b.addMembers(Member.newBuilder().setId(p.id()).setRaftAddress(p.raftAddress()).setApiAddress(p.apiAddress()));
+    }
+    return b.build();
   }
 
   @Override

@@ -22,7 +22,8 @@ public record ServerConfig(
     int proposerMaxInFlight,
     int proposerMaxBatch,
     NodeMonitorConfig nodes,
-    SchedulerConfig scheduler) {
+    SchedulerConfig scheduler,
+    boolean join) {
 
   public ServerConfig {
     if (peers.stream().noneMatch(p -> p.id().equals(id))) {
@@ -32,7 +33,7 @@ public record ServerConfig(
 
   public static ServerConfig defaults(String id, Path dataDir, List<PeerSpec> peers) {
     return new ServerConfig(id, dataDir, peers, Duration.ofMillis(300), Duration.ofMillis(600), 100_000, 10_000,
-        8L << 20, 100_000, 64L << 20, 4, 256, NodeMonitorConfig.defaults(), SchedulerConfig.defaults());
+        8L << 20, 100_000, 64L << 20, 4, 256, NodeMonitorConfig.defaults(), SchedulerConfig.defaults(), false);
   }
 
   public PeerSpec self() {
@@ -41,23 +42,29 @@ public record ServerConfig(
 
   public ServerConfig withSnapshotThreshold(long threshold, long preserve, long segmentBytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, threshold, preserve,
-        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler);
+        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join);
   }
 
   public ServerConfig withEventHistory(long revisions, long bytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
-        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler);
+        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join);
   }
 
   public ServerConfig withNodes(NodeMonitorConfig n) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, n, scheduler);
+        proposerMaxBatch, n, scheduler, join);
+  }
+
+  public ServerConfig withJoin(boolean j) {
+    return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+        purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
+        proposerMaxBatch, nodes, scheduler, j);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, nodes, s);
+        proposerMaxBatch, nodes, s, join);
   }
 }

@@ -51,17 +51,50 @@ public final class RaftNode implements AutoCloseable {
     boolean existing = raftDir.isDirectory() && hasGroupDir(raftDir);
     Files.createDirectories(raftDir.toPath());
     RaftProperties props = RaftProperties4Gcs.build(cfg, raftDir);
-    List<RaftPeer> peers = new ArrayList<>();
-    for (PeerSpec p : cfg.peers()) {
-      peers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build());
-    }
+    // A replica started with --join begins with an empty group and learns it from the leader that adds it.
+    RaftGroup group = cfg.join() && !existing ? RaftGroup.valueOf(GROUP_ID) : RaftGroup.valueOf(GROUP_ID, peers(cfg.peers()));
     this.server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(cfg.id()))
-        .setGroup(RaftGroup.valueOf(GROUP_ID, peers))
+        .setGroup(group)
         .setProperties(props)
         .setStateMachine(stateMachine)
         .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
+  }
+
+  /** Raft peers carry our API address as their client address, so the configuration is the member directory. */
+  static List<RaftPeer> peers(List<PeerSpec> specs) {
+    List<RaftPeer> peers = new ArrayList<>();
+    for (PeerSpec p : specs) {
+      peers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setClientAddress(p.apiAddress()).build());
+    }
+    return peers;
+  }
+
+  /** The current members, from the committed Raft configuration. */
+  public List<PeerSpec> members() {
+    List<PeerSpec> out = new ArrayList<>();
+    for (RaftPeer p : division().getRaftConf().getCurrentPeers()) {
+      out.add(toSpec(p));
+    }
+    out.sort(java.util.Comparator.comparing(PeerSpec::id));
+    return out;
+  }
+
+  private static PeerSpec toSpec(RaftPeer p) {
+    String[] raft = p.getAddress().split(":");
+    String api = p.getClientAddress() == null ? "" : p.getClientAddress();
+    int apiPort = api.contains(":") ? Integer.parseInt(api.substring(api.lastIndexOf(':') + 1)) : 0;
+    return new PeerSpec(p.getId().toString(), raft[0], Integer.parseInt(raft[raft.length - 1]), apiPort);
+  }
+
+  /** Replaces the membership (leader only); Ratis stages new members and catches them up first. */
+  public void setMembers(List<PeerSpec> members, long timeoutMs) throws IOException {
+    RaftClientReply reply = server.setConfiguration(new org.apache.ratis.protocol.SetConfigurationRequest(clientId,
+        server.getId(), GROUP_ID, callIds.incrementAndGet(), peers(members)));
+    if (!reply.isSuccess()) {
+      throw new IOException("membership change failed: " + reply.getException());
+    }
   }
 
   private static boolean hasGroupDir(File raftDir) {

@@ -21,10 +21,11 @@ import java.util.stream.Collectors;
  * Shared with other modules as the server test-jar.
  */
 public final class MiniGcsCluster implements AutoCloseable {
-  private final List<PeerSpec> peers;
+  private final List<PeerSpec> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Path root;
   private final UnaryOperator<ServerConfig> tweak;
-  private final GcsServer[] servers;
+  private final List<GcsServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Set<Integer> joiners = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Queue<Throwable> fatalErrors = new ConcurrentLinkedQueue<>();
   private final Clock clock;
 
@@ -37,8 +38,10 @@ public final class MiniGcsCluster implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       ps.add(new PeerSpec("n" + (i + 1), "127.0.0.1", ports[2 * i], ports[2 * i + 1]));
     }
-    this.peers = List.copyOf(ps);
-    this.servers = new GcsServer[n];
+    this.peers.addAll(ps);
+    for (int i = 0; i < n; i++) {
+      servers.add(null);
+    }
   }
 
   public static MiniGcsCluster start(int n, Path root) throws IOException {
@@ -66,7 +69,18 @@ public final class MiniGcsCluster implements AutoCloseable {
   }
 
   public int size() {
-    return servers.length;
+    return servers.size();
+  }
+
+  /** Starts one more replica with --join (empty group); add it with the AddMember admin RPC. Returns its index. */
+  public int startJoiner() throws IOException {
+    int[] ports = Ports.free(2);
+    int i = peers.size();
+    peers.add(new PeerSpec("n" + (i + 1), "127.0.0.1", ports[0], ports[1]));
+    servers.add(null);
+    joiners.add(i);
+    restart(i);
+    return i;
   }
 
   public List<PeerSpec> peers() {
@@ -82,29 +96,30 @@ public final class MiniGcsCluster implements AutoCloseable {
   }
 
   public GcsServer server(int i) {
-    return servers[i];
+    return servers.get(i);
   }
 
   public boolean isUp(int i) {
-    return servers[i] != null;
+    return servers.get(i) != null;
   }
 
   public ServerConfig config(int i) {
-    return tweak.apply(ServerConfig.defaults(peers.get(i).id(), root.resolve(peers.get(i).id()), peers));
+    return tweak.apply(ServerConfig.defaults(peers.get(i).id(), root.resolve(peers.get(i).id()), List.copyOf(peers))
+        .withJoin(joiners.contains(i)));
   }
 
   /** Starts (or restarts) replica i on its data folder. */
   public void restart(int i) throws IOException {
-    if (servers[i] != null) {
+    if (servers.get(i) != null) {
       throw new IllegalStateException("replica " + i + " is running");
     }
-    servers[i] = new GcsServer(config(i), clock, fatalErrors::add).start();
+    servers.set(i, new GcsServer(config(i), clock, fatalErrors::add).start());
   }
 
   /** Stops replica i abruptly (in-process: closes it without a leadership hand-over). */
   public void kill(int i) {
-    GcsServer s = servers[i];
-    servers[i] = null;
+    GcsServer s = servers.get(i);
+    servers.set(i, null);
     if (s != null) {
       s.close();
     }
@@ -119,8 +134,9 @@ public final class MiniGcsCluster implements AutoCloseable {
   public int awaitLeader(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      for (int i = 0; i < servers.length; i++) {
-        if (servers[i] != null && servers[i].raft().isLeaderReady()) {
+      for (int i = 0; i < servers.size(); i++) {
+        GcsServer s = servers.get(i);
+        if (s != null && s.raft().isLeaderReady()) {
           return i;
         }
       }
@@ -136,12 +152,12 @@ public final class MiniGcsCluster implements AutoCloseable {
   public void transferLeadership(int to) throws IOException {
     int from = leader();
     if (from != to) {
-      servers[from].raft().transferLeadership(peers.get(to).id(), 5000);
+      servers.get(from).raft().transferLeadership(peers.get(to).id(), 5000);
     }
   }
 
   public MemberStatus status(int i) {
-    return servers[i].admin().status();
+    return servers.get(i).admin().status();
   }
 
   /** Waits until every running replica has applied the same index and reports the same digest. */
@@ -150,8 +166,8 @@ public final class MiniGcsCluster implements AutoCloseable {
     String last = "";
     while (System.nanoTime() < deadline) {
       List<MemberStatus> st = new ArrayList<>();
-      for (int i = 0; i < servers.length; i++) {
-        if (servers[i] != null) {
+      for (int i = 0; i < servers.size(); i++) {
+        if (servers.get(i) != null) {
           st.add(status(i));
         }
       }
@@ -182,7 +198,7 @@ public final class MiniGcsCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    for (int i = 0; i < servers.length; i++) {
+    for (int i = 0; i < servers.size(); i++) {
       kill(i);
     }
     if (!fatalErrors.isEmpty()) {

@@ -5,6 +5,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.raftgcs.proto.ActorInfoGcsServiceGrpc;
 import io.raftgcs.proto.InternalKVGcsServiceGrpc;
+import io.raftgcs.proto.JobInfoGcsServiceGrpc;
+import io.raftgcs.proto.PlacementGroupInfoGcsServiceGrpc;
 import io.raftgcs.proto.NodeInfoGcsServiceGrpc;
 import io.raftgcs.proto.RequestId;
 import io.raftgcs.proto.WorkerInfoGcsServiceGrpc;
@@ -48,6 +50,14 @@ public final class Stubs implements AutoCloseable {
 
   public InternalKVGcsServiceGrpc.InternalKVGcsServiceBlockingStub kv(String endpoint) {
     return InternalKVGcsServiceGrpc.newBlockingStub(channel(endpoint)).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public JobInfoGcsServiceGrpc.JobInfoGcsServiceBlockingStub jobs(String endpoint) {
+    return JobInfoGcsServiceGrpc.newBlockingStub(channel(endpoint)).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public PlacementGroupInfoGcsServiceGrpc.PlacementGroupInfoGcsServiceBlockingStub pgs(String endpoint) {
+    return PlacementGroupInfoGcsServiceGrpc.newBlockingStub(channel(endpoint)).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   @Override
