@@ -4,7 +4,9 @@ import io.raftgcs.proto.Query;
 import io.raftgcs.proto.QueryResult;
 import io.raftgcs.statemachine.store.GcsStore;
 import io.raftgcs.statemachine.table.ActorReader;
+import io.raftgcs.statemachine.table.JobReader;
 import io.raftgcs.statemachine.table.KvReader;
+import io.raftgcs.statemachine.table.PlacementGroupReader;
 import io.raftgcs.statemachine.table.NodeReader;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.Snapshot;
@@ -59,6 +61,17 @@ public final class QueryHandler {
           return r.setGetWorkerInfo(ActorReader.worker(store, ro, q.getGetWorkerInfo())).build();
         case GET_ALL_WORKER_INFO:
           return r.setGetAllWorkerInfo(ActorReader.workers(store, ro, q.getGetAllWorkerInfo())).build();
+        case GET_ALL_JOB_INFO:
+          return r.setGetAllJobInfo(JobReader.getAll(store, ro, q.getGetAllJobInfo())).build();
+        case GET_PLACEMENT_GROUP:
+          return r.setGetPlacementGroup(PlacementGroupReader.get(store, ro, q.getGetPlacementGroup())).build();
+        case GET_NAMED_PLACEMENT_GROUP:
+          return r.setGetNamedPlacementGroup(PlacementGroupReader.named(store, ro, q.getGetNamedPlacementGroup()))
+              .build();
+        case GET_ALL_PLACEMENT_GROUP:
+          return r.setGetAllPlacementGroup(PlacementGroupReader.getAll(store, ro, q.getGetAllPlacementGroup())).build();
+        case GET_NODE_BUNDLES:
+          return r.setGetNodeBundles(PlacementGroupReader.nodeBundles(store, ro, q.getGetNodeBundles())).build();
         case BODY_NOT_SET:
         default:
           throw new IllegalArgumentException("unknown query: " + q.getBodyCase());

@@ -10,7 +10,9 @@ import io.raftgcs.statemachine.store.Cf;
 import io.raftgcs.statemachine.store.GcsStore;
 import io.raftgcs.statemachine.table.ActorTable;
 import io.raftgcs.statemachine.table.ClusterTable;
+import io.raftgcs.statemachine.table.JobTable;
 import io.raftgcs.statemachine.table.KvTable;
+import io.raftgcs.statemachine.table.PlacementGroupTable;
 import io.raftgcs.statemachine.table.NodeTable;
 import io.raftgcs.statemachine.table.Outcome;
 import io.raftgcs.statemachine.table.SessionTable;
@@ -32,6 +34,8 @@ public final class CommandApplier {
   private final NodeTable nodes = new NodeTable();
   private final ActorTable actors = new ActorTable();
   private final WorkerTable workers = new WorkerTable(actors);
+  private final PlacementGroupTable placementGroups = new PlacementGroupTable();
+  private final JobTable jobs = new JobTable(actors, placementGroups);
   private final EventHistory history;
 
   public CommandApplier(EventHistory history) {
@@ -39,6 +43,12 @@ public final class CommandApplier {
     // A node's death cascades in the same entry: first its workers, then the actors on it or owned there.
     nodes.addDeathListener(workers);
     nodes.addDeathListener(actors);
+    // Then the bundles on it, then the jobs whose driver ran there. An actor's death reaches the groups it
+    // created and its job's exported functions.
+    nodes.addDeathListener(placementGroups);
+    nodes.addDeathListener(jobs);
+    actors.addDeathListener(placementGroups);
+    actors.addDeathListener(jobs);
   }
 
   /** Rebuilds in-memory indexes after the store was (re)opened. */
@@ -145,6 +155,22 @@ public final class CommandApplier {
         return ok().build();
       case REPORT_WORKER_FAILURE:
         workers.failed(txn, cmd.getReportWorkerFailure().getWorkerFailure());
+        return ok().build();
+      case GET_NEXT_JOB_ID: {
+        Outcome<io.raftgcs.proto.GetNextJobIDReply> o = jobs.nextJobId(txn);
+        return o.isOk() ? ok().setGetNextJobId(o.reply()).build() : failed(o);
+      }
+      case ADD_JOB:
+        return result(jobs.add(txn, cmd.getAddJob()), ok());
+      case MARK_JOB_FINISHED:
+        return result(jobs.markFinished(txn, cmd.getMarkJobFinished()), ok());
+      case CREATE_PLACEMENT_GROUP:
+        return result(placementGroups.create(txn, cmd.getCreatePlacementGroup()), ok());
+      case REMOVE_PLACEMENT_GROUP:
+        placementGroups.remove(txn, cmd.getRemovePlacementGroup());
+        return ok().build();
+      case PLACE_PLACEMENT_GROUPS:
+        placementGroups.place(txn, cmd.getPlacePlacementGroups());
         return ok().build();
       case BODY_NOT_SET:
       default:

@@ -14,6 +14,9 @@ public enum Cf {
   ACTORS("actors", true),
   ACTOR_NAMES("actor_names", true),
   WORKERS("workers", true),
+  JOBS("jobs", true),
+  PLACEMENT_GROUPS("placement_groups", true),
+  PG_NAMES("pg_names", true),
   EVENTS("events", false);
 
   private final String name;

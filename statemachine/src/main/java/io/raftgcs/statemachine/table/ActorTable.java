@@ -42,6 +42,32 @@ import java.util.function.Predicate;
 public final class ActorTable implements NodeTable.DeathListener {
   static final String HOLDER_PREFIX = "actor:";
 
+  /** Something that must happen in the same entry when an actor becomes DEAD (placement groups, job exports). */
+  public interface DeathListener {
+    void onActorDead(Txn txn, ActorTableData dead);
+  }
+
+  private final List<DeathListener> deathListeners = new ArrayList<>();
+
+  /** Registered once at wiring time, in a fixed order (the order cascades run in). */
+  public void addDeathListener(DeathListener l) {
+    deathListeners.add(l);
+  }
+
+  /** The job finished: its live non-detached actors (and detached ones never created) die with OWNER_DIED. */
+  public void jobFinished(Txn txn, ByteString jobId) {
+    for (ActorTableData a : scan(txn, x -> x.getState() != ActorState.DEAD && x.getJobId().equals(jobId)
+        && (!x.getIsDetached() || x.getState() == ActorState.DEPENDENCIES_UNREADY))) {
+      finish(txn, a, ActorLifecycle.dead(a, ActorLifecycle.cause(Kind.OWNER_DIED, "the job finished"),
+          txn.leaderTimeMs(), txn.revision()));
+    }
+  }
+
+  /** Whether any detached actor of the job is still alive (holds the job's exported functions). */
+  public static boolean hasLiveDetached(Txn txn, ByteString jobId) {
+    return !scan(txn, x -> x.getState() != ActorState.DEAD && x.getIsDetached() && x.getJobId().equals(jobId)).isEmpty();
+  }
+
   public static Optional<ActorTableData> get(Txn txn, ByteString id) {
     byte[] v = txn.get(Cf.ACTORS, id.toByteArray());
     return v == null ? Optional.empty() : Optional.of(Rows.parse(ActorTableData.parser(), v));
@@ -254,6 +280,11 @@ public final class ActorTable implements NodeTable.DeathListener {
       txn.delete(Cf.ACTOR_NAMES, nameKey(before.getRayNamespace(), before.getName()));
     }
     write(txn, before, after);
+    if (before.getState() != ActorState.DEAD && after.getState() == ActorState.DEAD) {
+      for (DeathListener l : deathListeners) {
+        l.onActorDead(txn, after);
+      }
+    }
   }
 
   private static void write(Txn txn, ActorTableData before, ActorTableData row) {
