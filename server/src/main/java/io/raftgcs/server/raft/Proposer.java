@@ -17,8 +17,10 @@ import org.apache.ratis.protocol.Message;
  * arriving meanwhile wait and leave together as one entry (group commit), so a lone request pays no
  * batching delay and a busy leader appends and fsyncs far fewer, larger entries.
  *
- * <p>Called from gRPC threads and leader-only services; completions run on Ratis threads.
- * Soft state: the waiting queue, never replicated.
+ * <p>Called from gRPC threads and leader-only services. Entries are handed to Ratis on one dedicated
+ * thread, never on a Ratis thread: the completion of an entry arrives on Ratis's apply thread, and a
+ * submission made there would stall apply while Ratis admits the new entry. Callers' futures are
+ * completed before the next entry is submitted. Soft state: the waiting queue, never replicated.
  */
 public final class Proposer {
   private record Pending(Command command, int bytes, CompletableFuture<Proposed> reply) {}
@@ -30,6 +32,12 @@ public final class Proposer {
   private final int maxInFlight;
   private final int maxBatch;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final java.util.concurrent.ExecutorService submitter =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "proposer");
+        t.setDaemon(true);
+        return t;
+      });
   private int inFlight;
 
   public Proposer(RaftNode raft, int maxInFlight, int maxBatch) {
@@ -69,11 +77,26 @@ public final class Proposer {
   }
 
   private void send(List<Pending> batch) {
+    try {
+      submitter.execute(() -> submit(batch));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      complete(batch, null, new RaftUnavailableException("replica shutting down", e));
+    }
+  }
+
+  private void submit(List<Pending> batch) {
     LogEntryPayload.Builder payload = LogEntryPayload.newBuilder();
     for (Pending p : batch) {
       payload.addCommands(p.command());
     }
-    raft.write(payload.build().toByteArray()).whenComplete((msg, err) -> {
+    CompletableFuture<Message> written;
+    try {
+      written = raft.write(payload.build().toByteArray());
+    } catch (RuntimeException e) {
+      written = CompletableFuture.failedFuture(e);
+    }
+    written.whenComplete((msg, err) -> {
+      complete(batch, msg, err);
       List<Pending> next;
       synchronized (this) {
         inFlight--;
@@ -82,8 +105,11 @@ public final class Proposer {
       if (next != null) {
         send(next);
       }
-      complete(batch, msg, err);
     });
+  }
+
+  public void close() {
+    submitter.shutdownNow();
   }
 
   private static void complete(List<Pending> batch, Message msg, Throwable err) {
