@@ -57,7 +57,10 @@ public final class GcsServer implements AutoCloseable {
   private final LeaderLifecycle leaderLifecycle;
   private final HeartbeatMonitor monitor;
   private final ActorScheduler scheduler;
+  private final Proposer proposer;
   private final PlacementGroupScheduler pgScheduler;
+  private final io.raftgcs.server.leader.RuntimeEnvExpirer runtimeEnvExpirer;
+  private final io.raftgcs.server.leader.TaskEventStore taskEvents;
   private volatile boolean closed;
 
   public GcsServer(ServerConfig cfg, Clock clock, Consumer<Throwable> fatal) throws IOException {
@@ -71,7 +74,7 @@ public final class GcsServer implements AutoCloseable {
     directory.follow(raft::members);
     Errors errors = new Errors(directory);
     Rpc rpc = new Rpc(errors);
-    Proposer proposer = new Proposer(raft, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
+    this.proposer = new Proposer(raft, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
     WritePath writes = new WritePath(raft, proposer, clock, cfg.nodes().maxDeadNodes());
     ReadPath reads = new ReadPath(raft);
     this.monitor = new HeartbeatMonitor(stateMachine, writes, clock, cfg.nodes());
@@ -79,8 +82,14 @@ public final class GcsServer implements AutoCloseable {
     stateMachine.addListener(scheduler);
     this.pgScheduler = new PlacementGroupScheduler(stateMachine, writes, cfg.scheduler());
     stateMachine.addListener(pgScheduler);
+    this.runtimeEnvExpirer = new io.raftgcs.server.leader.RuntimeEnvExpirer(stateMachine, writes, clock,
+        Long.getLong("raftgcs.runtimeEnv.expiryPeriodMs", io.raftgcs.server.leader.RuntimeEnvExpirer.DEFAULT_PERIOD_MS));
+    this.taskEvents = new io.raftgcs.server.leader.TaskEventStore(stateMachine, clock,
+        Integer.getInteger("raftgcs.taskEvents.maxTasks", io.raftgcs.server.leader.TaskEventStore.DEFAULT_MAX_TASKS));
     this.leaderLifecycle = new LeaderLifecycle(cfg.id(),
-        List.of(new ClusterBootstrap(stateMachine, writes), monitor, scheduler, pgScheduler));
+        // taskEvents before ClusterBootstrap: it tells "first leader ever" by the cluster id not being set yet.
+        List.of(taskEvents, new ClusterBootstrap(stateMachine, writes), monitor, scheduler, pgScheduler,
+            runtimeEnvExpirer));
     stateMachine.addListener(leaderLifecycle);
     ActorWaiters actorWaiters = new ActorWaiters();
     stateMachine.addListener(actorWaiters);
@@ -99,6 +108,8 @@ public final class GcsServer implements AutoCloseable {
         .addService(new WorkerService(calls))
         .addService(new JobService(calls))
         .addService(new PlacementGroupService(calls, pgWaiters))
+        .addService(new io.raftgcs.server.api.RuntimeEnvService(calls))
+        .addService(new io.raftgcs.server.api.TaskInfoService(calls, raft, taskEvents, cfg.id()))
         .addService(new PubsubService(bus, SubscribeLimits.defaults()))
         .build();
   }
@@ -141,6 +152,15 @@ public final class GcsServer implements AutoCloseable {
     return pgScheduler;
   }
 
+  public io.raftgcs.server.leader.RuntimeEnvExpirer runtimeEnvExpirer() {
+    return runtimeEnvExpirer;
+  }
+
+  /** The leader-local task events (soft state; see docs/ARCHITECTURE.md). */
+  public io.raftgcs.server.leader.TaskEventStore taskEvents() {
+    return taskEvents;
+  }
+
   public AdminApi admin() {
     return admin;
   }
@@ -178,6 +198,7 @@ public final class GcsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       grpc.shutdownNow();
     }
+    proposer.close();
     try {
       raft.close();
     } catch (IOException e) {

@@ -72,6 +72,9 @@ public final class QueryHandler {
           return r.setGetAllPlacementGroup(PlacementGroupReader.getAll(store, ro, q.getGetAllPlacementGroup())).build();
         case GET_NODE_BUNDLES:
           return r.setGetNodeBundles(PlacementGroupReader.nodeBundles(store, ro, q.getGetNodeBundles())).build();
+        case GET_RUNTIME_ENV_PINS:
+          return r.setGetRuntimeEnvPins(io.raftgcs.statemachine.table.RuntimeEnvTable.list(store, ro,
+              q.getGetRuntimeEnvPins())).build();
         case BODY_NOT_SET:
         default:
           throw new IllegalArgumentException("unknown query: " + q.getBodyCase());

@@ -33,7 +33,10 @@ public final class ActorValidator {
       NodeValidator.nodeId("spec.scheduling_strategy.node_affinity.node_id", st.getNodeAffinity().getNodeId());
     }
     if (st.getKind() == SchedulingStrategy.Kind.PLACEMENT_GROUP) {
-      throw Errors.invalid("spec.scheduling_strategy: PLACEMENT_GROUP is not supported yet (placement groups are planned)");
+      NodeValidator.nodeId("spec.scheduling_strategy.placement_group_id", st.getPlacementGroupId());
+      if (st.getBundleIndex() < -1) {
+        throw Errors.invalid("spec.scheduling_strategy.bundle_index: must be -1 (any bundle) or >= 0");
+      }
     }
     if (st.getKind() == SchedulingStrategy.Kind.UNRECOGNIZED) {
       throw Errors.invalid("spec.scheduling_strategy.kind: unknown strategy");

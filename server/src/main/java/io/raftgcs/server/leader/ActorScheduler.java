@@ -15,6 +15,9 @@ import io.raftgcs.server.config.SchedulerConfig;
 import io.raftgcs.statemachine.GcsStateMachine;
 import io.raftgcs.statemachine.StateMachineListener;
 import io.raftgcs.statemachine.table.ActorReader;
+import io.raftgcs.statemachine.table.BundleUsage;
+import io.raftgcs.statemachine.table.PlacementGroupReader;
+import io.raftgcs.proto.PlacementGroupTableData;
 import io.raftgcs.statemachine.table.NodeReader;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -83,7 +86,8 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
       return;
     }
     for (Event e : events.getEventsList()) {
-      if (e.getChannel() == Channel.ACTOR || e.getChannel() == Channel.NODE) {
+      if (e.getChannel() == Channel.ACTOR || e.getChannel() == Channel.NODE
+          || e.getChannel() == Channel.PLACEMENT_GROUP) {
         dirty.set(true);
         try {
           t.execute(this::safeRound);
@@ -111,11 +115,13 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
       return;
     }
     dirty.set(false);
-    record View(List<GcsNodeInfo> nodes, Map<ByteString, Map<String, Double>> used, List<ActorTableData> actors) {}
+    record View(List<GcsNodeInfo> nodes, Map<ByteString, Map<String, Double>> used, List<ActorTableData> actors,
+        List<PlacementGroupTableData> groups, Map<String, Map<String, Double>> bundleUsed) {}
     View v = stateMachine.read(store -> {
       try (ReadOptions ro = new ReadOptions().setSnapshot(store.snapshot())) {
         try {
-          return new View(NodeReader.all(store, ro), NodeReader.allocations(store, ro), ActorReader.all(store, ro));
+          return new View(NodeReader.all(store, ro), NodeReader.allocations(store, ro), ActorReader.all(store, ro),
+              PlacementGroupReader.all(store, ro), BundleUsage.all(store, ro));
         } finally {
           store.releaseSnapshot(ro.snapshot());
         }
@@ -123,6 +129,7 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
     });
     expireUnconfirmed(v.actors());
     PlacementPolicy policy = new PlacementPolicy(v.nodes(), v.used(), spreadCursor);
+    BundleActorPolicy bundles = new BundleActorPolicy(v.nodes(), v.groups(), v.bundleUsed());
     PlaceActors.Builder cmd = PlaceActors.newBuilder();
     List<ActorTableData> waiting = new ArrayList<>(v.actors().stream().filter(ActorScheduler::awaiting).toList());
     waiting.sort(Comparator.comparingLong(ActorTableData::getModRevision));
@@ -130,6 +137,17 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
       if (cmd.getPlacementsCount() >= cfg.maxBatch()) {
         dirty.set(true);
         break;
+      }
+      if (BundleUsage.inGroup(a)) {
+        // Into a placement-group bundle: consumes the bundle's reservation, not the node's free capacity.
+        BundleActorPolicy.Decision bd = bundles.decide(a);
+        if (bd.unschedulable()) {
+          cmd.addUnschedulable(a.getActorId());
+        } else if (bd.node() != null) {
+          cmd.addPlacements(ActorPlacement.newBuilder().setActorId(a.getActorId()).setNodeId(bd.node())
+              .setBundleIndex(bd.bundleIndex()).setExpectedAttempt(a.getPlacementAttempt()));
+        }
+        continue;
       }
       PlacementPolicy.Decision d = policy.decide(a);
       if (d.unschedulable()) {

@@ -60,6 +60,16 @@ public final class Stubs implements AutoCloseable {
     return PlacementGroupInfoGcsServiceGrpc.newBlockingStub(channel(endpoint)).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
+  public io.raftgcs.proto.RuntimeEnvGcsServiceGrpc.RuntimeEnvGcsServiceBlockingStub runtimeEnv(String endpoint) {
+    return io.raftgcs.proto.RuntimeEnvGcsServiceGrpc.newBlockingStub(channel(endpoint))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public io.raftgcs.proto.TaskInfoGcsServiceGrpc.TaskInfoGcsServiceBlockingStub tasks(String endpoint) {
+    return io.raftgcs.proto.TaskInfoGcsServiceGrpc.newBlockingStub(channel(endpoint))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() {
     channels.forEach(ManagedChannel::shutdownNow);

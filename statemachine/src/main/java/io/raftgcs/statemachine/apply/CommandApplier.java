@@ -15,6 +15,7 @@ import io.raftgcs.statemachine.table.KvTable;
 import io.raftgcs.statemachine.table.PlacementGroupTable;
 import io.raftgcs.statemachine.table.NodeTable;
 import io.raftgcs.statemachine.table.Outcome;
+import io.raftgcs.statemachine.table.RuntimeEnvTable;
 import io.raftgcs.statemachine.table.SessionTable;
 import io.raftgcs.statemachine.table.WorkerTable;
 import java.util.Optional;
@@ -49,6 +50,8 @@ public final class CommandApplier {
     nodes.addDeathListener(jobs);
     actors.addDeathListener(placementGroups);
     actors.addDeathListener(jobs);
+    // A removed group takes the actors scheduled into its bundles with it.
+    placementGroups.addRemovalListener(actors::onPlacementGroupRemoved);
   }
 
   /** Rebuilds in-memory indexes after the store was (re)opened. */
@@ -171,6 +174,11 @@ public final class CommandApplier {
         return ok().build();
       case PLACE_PLACEMENT_GROUPS:
         placementGroups.place(txn, cmd.getPlacePlacementGroups());
+        return ok().build();
+      case PIN_RUNTIME_ENV_URI:
+        return ok().setPinRuntimeEnvUri(RuntimeEnvTable.pin(txn, cmd.getPinRuntimeEnvUri())).build();
+      case EXPIRE_RUNTIME_ENV_PINS:
+        RuntimeEnvTable.expire(txn, cmd.getExpireRuntimeEnvPins());
         return ok().build();
       case BODY_NOT_SET:
       default:

@@ -17,7 +17,11 @@ public enum Cf {
   JOBS("jobs", true),
   PLACEMENT_GROUPS("placement_groups", true),
   PG_NAMES("pg_names", true),
-  EVENTS("events", false);
+  EVENTS("events", false),
+  /** Resources of placement-group bundles taken by the actors placed in them (see BundleUsage). */
+  BUNDLE_USAGE("bundle_usage", true),
+  /** Runtime-env URI pins: uri → expiry in leader time (see RuntimeEnvTable). */
+  RUNTIME_ENV_PINS("runtime_env_pins", true);
 
   private final String name;
   private final boolean replicated;

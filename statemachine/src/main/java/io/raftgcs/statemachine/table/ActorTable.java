@@ -118,18 +118,36 @@ public final class ActorTable implements NodeTable.DeathListener {
       Optional<GcsNodeInfo> node = NodeTable.get(txn, p.getNodeId());
       if (a.isEmpty() || !awaitingPlacement(a.get()) || a.get().getPlacementAttempt() != p.getExpectedAttempt()
           || node.isEmpty() || node.get().getState() != NodeState.ALIVE || node.get().hasDrain()
-          || !Allocations.fits(txn, node.get(), a.get().getRequiredResourcesMap())) {
+          || (BundleUsage.inGroup(a.get()) ? !BundleUsage.admits(txn, a.get(), p)
+              : !Allocations.fits(txn, node.get(), a.get().getRequiredResourcesMap()))) {
         continue;
       }
       ActorTableData row = a.get().toBuilder().setNodeId(p.getNodeId()).setPlacementAttempt(p.getExpectedAttempt() + 1)
+          .setPlacedBundleIndex(BundleUsage.inGroup(a.get()) ? p.getBundleIndex() : 0)
           .setPlacedAtMs(txn.leaderTimeMs()).setModRevision(txn.revision()).build();
-      Allocations.allocate(txn, p.getNodeId(), holder(row), row.getRequiredResourcesMap());
+      if (BundleUsage.inGroup(row)) {
+        // Taken from the bundle's reservation, which is already allocated on the node.
+        BundleUsage.allocate(txn, row.getSchedulingStrategy().getPlacementGroupId(), row.getPlacedBundleIndex(),
+            p.getNodeId(), holder(row), row.getRequiredResourcesMap());
+      } else {
+        Allocations.allocate(txn, p.getNodeId(), holder(row), row.getRequiredResourcesMap());
+      }
       write(txn, a.get(), row);
     }
     for (ByteString id : cmd.getUnschedulableList()) {
       get(txn, id).filter(ActorTable::awaitingPlacement).ifPresent(a -> finish(txn, a,
-          ActorLifecycle.dead(a, ActorLifecycle.cause(Kind.UNSCHEDULABLE, "no node can ever host this actor"),
-              txn.leaderTimeMs(), txn.revision())));
+          ActorLifecycle.dead(a, ActorLifecycle.cause(Kind.UNSCHEDULABLE, BundleUsage.inGroup(a)
+              ? "its placement group was removed or none of its bundles can ever host this actor"
+              : "no node can ever host this actor"), txn.leaderTimeMs(), txn.revision())));
+    }
+  }
+
+  /** A placement group was removed: the actors scheduled into it die (its bundles' capacity is gone). */
+  public void onPlacementGroupRemoved(Txn txn, ByteString pgId) {
+    for (ActorTableData a : scan(txn, x -> x.getState() != ActorState.DEAD && BundleUsage.inGroup(x)
+        && x.getSchedulingStrategy().getPlacementGroupId().equals(pgId))) {
+      finish(txn, a, ActorLifecycle.dead(a, ActorLifecycle.cause(Kind.UNSCHEDULABLE,
+          "its placement group was removed"), txn.leaderTimeMs(), txn.revision()));
     }
   }
 
@@ -274,7 +292,12 @@ public final class ActorTable implements NodeTable.DeathListener {
   /** Writes a transition and its consequences: allocation and name release, assignment change. */
   private void finish(Txn txn, ActorTableData before, ActorTableData after) {
     if (!before.getNodeId().isEmpty() && !before.getNodeId().equals(after.getNodeId())) {
-      Allocations.release(txn, before.getNodeId(), holder(before));
+      if (BundleUsage.inGroup(before)) {
+        BundleUsage.release(txn, before.getSchedulingStrategy().getPlacementGroupId(), before.getPlacedBundleIndex(),
+            holder(before));
+      } else {
+        Allocations.release(txn, before.getNodeId(), holder(before));
+      }
     }
     if (before.getHoldsName() && !after.getHoldsName()) {
       txn.delete(Cf.ACTOR_NAMES, nameKey(before.getRayNamespace(), before.getName()));

@@ -44,6 +44,18 @@ import java.util.function.Predicate;
 public final class PlacementGroupTable implements NodeTable.DeathListener, ActorTable.DeathListener {
   static final String HOLDER_PREFIX = "pg:";
 
+  /** Something that must happen in the same entry when a group is removed (the actors scheduled into it). */
+  public interface RemovalListener {
+    void onPlacementGroupRemoved(Txn txn, ByteString placementGroupId);
+  }
+
+  private final List<RemovalListener> removalListeners = new ArrayList<>();
+
+  /** Registered once at wiring time, in a fixed order (the order cascades run in). */
+  public void addRemovalListener(RemovalListener l) {
+    removalListeners.add(l);
+  }
+
   public static Optional<PlacementGroupTableData> get(Txn txn, ByteString id) {
     byte[] v = txn.get(Cf.PLACEMENT_GROUPS, id.toByteArray());
     return v == null ? Optional.empty() : Optional.of(Rows.parse(PlacementGroupTableData.parser(), v));
@@ -104,6 +116,9 @@ public final class PlacementGroupTable implements NodeTable.DeathListener, Actor
       b.setBundles(i, b.getBundles(i).toBuilder().clearNodeId());
     }
     finish(txn, g, b.build());
+    for (RemovalListener l : removalListeners) {
+      l.onPlacementGroupRemoved(txn, g.getPlacementGroupId());
+    }
   }
 
   /** The scheduler's decisions: each group is re-checked as a whole and committed entirely or not at all. */
