@@ -100,9 +100,9 @@ public final class GcsServer implements AutoCloseable {
     this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.self().host(), cfg.self().apiPort()))
         // Above our own 2 MiB request limit, so the validator can name the field that is too big.
         .maxInboundMessageSize(Limits.MAX_REQUEST_BYTES * 2)
-        .addService(new KvService(writes, reads, rpc, cfg.id()))
+        .addService(new KvService(calls))
         .addService(admin)
-        .addService(new NodeService(writes, reads, rpc, raft, monitor))
+        .addService(new NodeService(calls, raft, monitor))
         .addService(new NodeResourceService(reads, rpc, raft, monitor, clock))
         .addService(new ActorService(calls, actorWaiters))
         .addService(new WorkerService(calls))

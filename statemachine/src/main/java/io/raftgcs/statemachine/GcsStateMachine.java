@@ -2,12 +2,10 @@ package io.raftgcs.statemachine;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftgcs.proto.ApplyResult;
-import io.raftgcs.proto.CommandResult;
 import io.raftgcs.proto.EventBatch;
 import io.raftgcs.proto.LogEntryPayload;
 import io.raftgcs.proto.Query;
 import io.raftgcs.proto.QueryResult;
-import io.raftgcs.proto.ResultCode;
 import io.raftgcs.statemachine.apply.CommandApplier;
 import io.raftgcs.statemachine.apply.EventHistory;
 import io.raftgcs.statemachine.snapshot.CheckpointSnapshots;
@@ -328,10 +326,5 @@ public final class GcsStateMachine extends BaseStateMachine {
     public File getSnapshotDir() {
       return smDir;
     }
-  }
-
-  /** Builds a failed result for a command rejected before apply (same shape as an applied one). */
-  public static CommandResult error(ResultCode code, String message) {
-    return CommandResult.newBuilder().setCode(code).setMessage(message).build();
   }
 }
