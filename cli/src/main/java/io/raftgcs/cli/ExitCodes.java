@@ -11,6 +11,8 @@ public final class ExitCodes {
   public static final int UNAVAILABLE = 4;
   public static final int INVALID_ARGUMENT = 5;
   public static final int FAILED_PRECONDITION = 6;
+  /** A watch's start revision (or resume point) is no longer in the cluster's event history. */
+  public static final int COMPACTED = 7;
 
   /** Help footer listing the codes. */
   static final String FOOTER = """
@@ -23,6 +25,8 @@ public final class ExitCodes {
         4  unavailable: no leader, no quorum, unreachable, or deadline exceeded
         5  invalid argument or limit exceeded
         6  failed precondition (or already exists)
+        7  watch: the revision to start from was compacted out of the event history
+           (re-list and watch from the list's revision + 1)
 
       Environment:
         GCSCTL_ENDPOINTS  default for --endpoints""";

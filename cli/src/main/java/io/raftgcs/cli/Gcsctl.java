@@ -2,9 +2,12 @@ package io.raftgcs.cli;
 
 import io.raftgcs.cli.admin.AdminCommand;
 import io.raftgcs.cli.bench.BenchCommand;
+import io.raftgcs.cli.agent.AgentCommand;
 import io.raftgcs.cli.kv.KvCommand;
+import io.raftgcs.cli.nodes.NodesCommand;
 import io.raftgcs.cli.output.OutputFormat;
 import io.raftgcs.cli.output.Printer;
+import io.raftgcs.cli.watch.WatchCommand;
 import io.raftgcs.client.GcsException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Spec;
     version = "gcsctl 0.1.0",
     description = "Inspect and operate a raftgcs cluster.",
     footer = ExitCodes.FOOTER,
-    subcommands = {StatusCommand.class, KvCommand.class, BenchCommand.class, AdminCommand.class})
+    subcommands = {StatusCommand.class, KvCommand.class, NodesCommand.class, WatchCommand.class,
+        AgentCommand.class, BenchCommand.class, AdminCommand.class})
 public final class Gcsctl implements Runnable {
   static final String DEFAULT_ENDPOINTS = "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003";
 
@@ -114,6 +118,11 @@ public final class Gcsctl implements Runnable {
   public static CommandLine.ParameterException missingSubcommand(CommandSpec spec) {
     return new CommandLine.ParameterException(spec.commandLine(),
         "missing subcommand; one of: " + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  /** The --timeout in milliseconds. */
+  public long timeoutMillis() {
+    return timeout.toMillis();
   }
 
   List<String> endpointList() {

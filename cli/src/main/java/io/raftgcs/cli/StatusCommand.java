@@ -1,28 +1,121 @@
 package io.raftgcs.cli;
 
+import io.raftgcs.cli.nodes.NodeFormat;
 import io.raftgcs.cli.output.Output;
 import io.raftgcs.client.GcsClient;
+import io.raftgcs.client.GcsException;
 import io.raftgcs.client.MemberReport;
+import io.raftgcs.client.NodeClient;
+import io.raftgcs.client.NodeList;
+import io.raftgcs.client.NodeQuery;
+import io.raftgcs.client.ResourceClient;
 import io.raftgcs.proto.MemberStatus;
+import io.raftgcs.proto.NodeState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 
-/** {@code gcsctl status}: one row per member, from each member's own answer. */
-@Command(name = "status", description = "Show every member's role, term, indexes and digest. "
-    + "Exits 4 when no leader is known.")
+/**
+ * {@code gcsctl status}: one row per member, from each member's own answer, then the cluster view
+ * (like {@code ray status}). JSON: {"members":[...],"leader":..,"nodes":{"alive":N,"dead":M},
+ * "resources":{"CPU":{"total":X,"used":Y},...}}.
+ */
+@Command(name = "status", description = "Show every member's role, term, indexes and digest, "
+    + "then the cluster: alive/dead nodes and resources used/total. Exits 4 when no leader is "
+    + "known.")
 public final class StatusCommand extends GcsCommand {
   static final int SHORT_DIGEST = 12;
+
+  /**
+   * Cluster view like {@code ray status}: node counts and resources; {@code error} set instead
+   * when it could not be read.
+   */
+  record ClusterSummary(long alive, long dead, Map<String, ResourceClient.ResourceAmount> resources,
+      String error) {
+    static ClusterSummary failed(String error) {
+      return new ClusterSummary(0, 0, Map.of(), error);
+    }
+  }
 
   @Override
   protected int run(GcsClient client) {
     List<MemberReport> reports = client.admin().statusAll();
     Optional<String> leader = leaderOf(reports);
-    print(new Output(table(reports), json(reports, leader)));
+    // Nothing answered: there is no one to ask about nodes either.
+    ClusterSummary cluster = reports.stream().anyMatch(MemberReport::reachable)
+        ? cluster(client, leader.isPresent()) : null;
+    print(new Output(table(reports), cluster == null ? json(reports, leader)
+        : json(reports, leader, cluster)));
+    if (!json() && cluster != null) {
+      clusterLines(cluster).forEach(out()::println);
+      out().flush();
+    }
     return leader.isPresent() ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+  }
+
+  /** Linearizable with a leader; without one, whatever a replica has applied (stale). */
+  static ClusterSummary cluster(GcsClient client, boolean haveLeader) {
+    NodeClient nodes = haveLeader ? client.nodes() : client.nodes().stale();
+    ResourceClient resources = haveLeader ? client.resources() : client.resources().stale();
+    try {
+      CompletableFuture<NodeList> alive = nodes.getAllAsync(
+          NodeQuery.all().state(NodeState.ALIVE).limit(1));
+      CompletableFuture<Map<String, ResourceClient.ResourceAmount>> res =
+          resources.clusterAsync();
+      NodeList l = alive.get();
+      return new ClusterSummary(l.total() - l.numFiltered(), l.numFiltered(), res.get(), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ClusterSummary.failed("interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      return ClusterSummary.failed(c instanceof GcsException ? c.getMessage() : String.valueOf(c));
+    }
+  }
+
+  static List<String> clusterLines(ClusterSummary c) {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    if (c.error() != null) {
+      lines.add("Cluster: unavailable (" + c.error() + ")");
+      return lines;
+    }
+    lines.add("Nodes: " + c.alive() + " alive, " + c.dead() + " dead");
+    lines.add("Resources (used/total):");
+    if (c.resources().isEmpty()) {
+      lines.add("  (none)");
+    }
+    c.resources().forEach((name, a) -> lines.add("  " + NodeFormat.number(a.used()) + "/"
+        + NodeFormat.number(a.total()) + " " + name));
+    return lines;
+  }
+
+  /** The members document plus the cluster view ("nodes", "resources", or "cluster_error"). */
+  static Map<String, Object> json(List<MemberReport> reports, Optional<String> leader,
+      ClusterSummary c) {
+    Map<String, Object> out = json(reports, leader);
+    if (c.error() != null) {
+      out.put("cluster_error", c.error());
+      return out;
+    }
+    Map<String, Object> nodes = new LinkedHashMap<>();
+    nodes.put("alive", c.alive());
+    nodes.put("dead", c.dead());
+    out.put("nodes", nodes);
+    Map<String, Object> res = new LinkedHashMap<>();
+    c.resources().forEach((name, a) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("total", a.total());
+      m.put("used", a.used());
+      res.put(name, m);
+    });
+    out.put("resources", res);
+    return out;
   }
 
   /** The member that says it leads; else the leader most reachable members name. */

@@ -32,8 +32,11 @@ public final class GcsClient implements AutoCloseable {
   private final ScheduledThreadPoolExecutor scheduler;
   private final RevisionTracker revisions = new RevisionTracker();
   private final CallExecutor executor;
+  private final Subscriptions subscriptions;
   private final KvClient kv;
   private final AdminClient admin;
+  private final NodeClient nodes;
+  private final ResourceClient resources;
 
   private GcsClient(Builder b) {
     this.clientId = new byte[16];
@@ -47,8 +50,12 @@ public final class GcsClient implements AutoCloseable {
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.executor = new CallExecutor(channels, endpoints, scheduler, revisions,
         new CallExecutor.Timing(b.requestTimeout, b.deadline, b.initialBackoff, b.maxBackoff));
+    this.subscriptions = new Subscriptions(channels, endpoints, scheduler, b.initialBackoff,
+        b.maxBackoff);
     this.kv = new KvClient(this, ReadConsistency.LINEARIZABLE, null);
     this.admin = new AdminClient(this);
+    this.nodes = new NodeClient(this, ReadConsistency.LINEARIZABLE);
+    this.resources = new ResourceClient(this, ReadConsistency.LINEARIZABLE);
   }
 
   public static Builder builder() {
@@ -62,6 +69,54 @@ public final class GcsClient implements AutoCloseable {
 
   public AdminClient admin() {
     return admin;
+  }
+
+  /** Ray's node table ({@code NodeInfoGcsService}): register, heartbeat, list, drain. */
+  public NodeClient nodes() {
+    return nodes;
+  }
+
+  /** Ray's resource view ({@code NodeResourceInfoGcsService}). */
+  public ResourceClient resources() {
+    return resources;
+  }
+
+  /**
+   * Opens an event stream that reconnects and resumes by itself until closed; see {@link
+   * Subscription}. Served by any replica (round-robin, or {@link SubscribeOptions#preferring}).
+   */
+  public Subscription subscribe(SubscribeOptions options, Subscription.Listener listener) {
+    java.util.Objects.requireNonNull(options, "options");
+    java.util.Objects.requireNonNull(listener, "listener");
+    if (channels.isClosed()) {
+      throw new GcsException(GcsException.Code.CANCELLED, "client is closed");
+    }
+    StreamSubscription s = new StreamSubscription(subscriptions, options, listener);
+    s.start();
+    return s;
+  }
+
+  /** Blocking form of {@link #subscribe}: a queue of up to 10,000 batches. */
+  public EventStream stream(SubscribeOptions options) {
+    return stream(options, 10_000);
+  }
+
+  /** Blocking form of {@link #subscribe} with a queue of {@code capacity} batches. */
+  public EventStream stream(SubscribeOptions options, int capacity) {
+    return new EventStream(this, options, capacity);
+  }
+
+  /** Number of open subscriptions (for diagnostics). */
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  /**
+   * The client's shared scheduler (one daemon thread): for short, non-blocking tasks only, e.g.
+   * starting async calls on a timer, as {@link NodeAgent} does.
+   */
+  java.util.concurrent.ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 
   /** Seed endpoints given to the builder. */
@@ -84,6 +139,10 @@ public final class GcsClient implements AutoCloseable {
     return clientId.clone();
   }
 
+  boolean isClosed() {
+    return channels.isClosed();
+  }
+
   CallExecutor executor() {
     return executor;
   }
@@ -103,6 +162,7 @@ public final class GcsClient implements AutoCloseable {
   /** Fails pending calls with CANCELLED and releases channels. */
   @Override
   public void close() {
+    subscriptions.closeAll();
     channels.close();
     scheduler.shutdown(); // delayed retries still run once, see the closed pool and fail
   }

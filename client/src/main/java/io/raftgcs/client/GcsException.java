@@ -37,11 +37,22 @@ public final class GcsException extends RuntimeException {
 
   private final Code code;
   private final boolean outcomeUnknown;
+  private final long oldestRevision;
 
   public GcsException(Code code, String message, boolean outcomeUnknown, Throwable cause) {
+    this(code, message, outcomeUnknown, cause, 0);
+  }
+
+  /**
+   * With {@code oldestRevision}: for {@link Code#OUT_OF_RANGE} from a subscription, the oldest
+   * revision the cluster still has in its event history (0 when unknown).
+   */
+  public GcsException(Code code, String message, boolean outcomeUnknown, Throwable cause,
+      long oldestRevision) {
     super(message, cause);
     this.code = code;
     this.outcomeUnknown = outcomeUnknown;
+    this.oldestRevision = oldestRevision;
   }
 
   public GcsException(Code code, String message) {
@@ -57,8 +68,17 @@ public final class GcsException extends RuntimeException {
     return outcomeUnknown;
   }
 
+  /**
+   * For {@link Code#OUT_OF_RANGE} (a subscription asked for revisions that are compacted): the
+   * oldest revision still in history; re-list and subscribe from the list's revision + 1. 0 when
+   * unknown or not applicable.
+   */
+  public long oldestRevision() {
+    return oldestRevision;
+  }
+
   /** A copy thrown on the caller's thread, so its stack trace shows the blocking call site. */
   GcsException rethrownHere() {
-    return new GcsException(code, getMessage(), outcomeUnknown, this);
+    return new GcsException(code, getMessage(), outcomeUnknown, this, oldestRevision);
   }
 }

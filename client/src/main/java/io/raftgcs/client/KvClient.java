@@ -197,6 +197,47 @@ public final class KvClient {
     return keys(ns, utf8(prefix)).stream().map(k -> new String(k, UTF_8)).toList();
   }
 
+  // ---- list-then-watch
+
+  /**
+   * Lists the keys under {@code prefix} at some revision R, hands {@link KvWatchListener#onSnapshot}
+   * the entries as of one revision S (>= R), then every change after S, as one {@link Subscription}
+   * that rides over failovers. If the stream ever falls out of the cluster's history
+   * (OUT_OF_RANGE), it re-lists and calls {@code onSnapshot} again: replace your state then.
+   */
+  public Subscription listAndWatch(String ns, byte[] prefix, KvWatchListener listener) {
+    return listAndWatch(ns, prefix, SubscribeOptions.DEFAULT_PROGRESS_INTERVAL, listener);
+  }
+
+  public Subscription listAndWatch(String ns, String prefix, KvWatchListener listener) {
+    return listAndWatch(ns, utf8(prefix), listener);
+  }
+
+  /** As above, with the bookmark interval of the stream (bounds how long the first sync waits). */
+  public Subscription listAndWatch(String ns, byte[] prefix, java.time.Duration progressInterval,
+      KvWatchListener listener) {
+    KvListWatch w = new KvListWatch(client, linearizable(), namespace(ns), prefix.clone(),
+        progressInterval, listener);
+    w.start();
+    return w;
+  }
+
+  /** Keys under the prefix and the revision they reflect. */
+  CompletableFuture<io.raftgcs.proto.InternalKVKeysReply> keysReplyAsync(String ns, byte[] prefix) {
+    InternalKVKeysRequest req = InternalKVKeysRequest.newBuilder()
+        .setNamespace(namespace(ns)).setPrefix(bytes(prefix)).setRead(readOptions()).build();
+    return client.executor().execute(readSpec("InternalKVKeys"), ch -> stub(ch).internalKVKeys(req));
+  }
+
+  /** Values of the keys that exist and the revision they reflect. */
+  CompletableFuture<io.raftgcs.proto.InternalKVMultiGetReply> multiGetReplyAsync(String ns,
+      List<com.google.protobuf.ByteString> keys) {
+    InternalKVMultiGetRequest req = InternalKVMultiGetRequest.newBuilder()
+        .setNamespace(namespace(ns)).addAllKeys(keys).setRead(readOptions()).build();
+    return client.executor()
+        .execute(readSpec("InternalKVMultiGet"), ch -> stub(ch).internalKVMultiGet(req));
+  }
+
   // ---- helpers
 
   private CallSpec readSpec(String method) {

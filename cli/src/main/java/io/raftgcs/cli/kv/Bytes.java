@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Keys and values in JSON output: UTF-8 strings when valid, else base64 with a marker. */
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
-  static boolean isUtf8(byte[] b) {
+  public static boolean isUtf8(byte[] b) {
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -25,7 +25,7 @@ final class Bytes {
   }
 
   /** {"key":..,"value":..}, plus "encoding":"base64" (both fields base64) if either is binary. */
-  static Map<String, Object> keyValue(byte[] key, byte[] value) {
+  public static Map<String, Object> keyValue(byte[] key, byte[] value) {
     boolean text = isUtf8(key) && isUtf8(value);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", text ? utf8(key) : Base64.getEncoder().encodeToString(key));
@@ -36,11 +36,11 @@ final class Bytes {
     return m;
   }
 
-  static String utf8(byte[] b) {
+  public static String utf8(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
   }
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 }

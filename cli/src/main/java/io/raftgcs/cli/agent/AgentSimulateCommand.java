@@ -1,0 +1,261 @@
+package io.raftgcs.cli.agent;
+
+import io.raftgcs.cli.DurationConverter;
+import io.raftgcs.cli.ExitCodes;
+import io.raftgcs.cli.GcsCommand;
+import io.raftgcs.cli.StopSignal;
+import io.raftgcs.cli.output.Json;
+import io.raftgcs.client.GcsClient;
+import io.raftgcs.client.NodeAgent;
+import io.raftgcs.proto.EventBatch;
+import io.raftgcs.client.Subscription;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gcsctl agent simulate}: N node agents in this process sharing one client, until stopped
+ * (SIGINT/SIGTERM: every node is unregistered with EXPECTED_TERMINATION, then exit 0).
+ */
+@Command(name = "simulate", description = "Run N simulated nodes (register, heartbeat, "
+    + "re-register when the cluster forgets one) in this process until interrupted; then "
+    + "unregister them all and exit 0. Prints a line when all are registered and periodic stats.")
+public final class AgentSimulateCommand extends GcsCommand {
+  @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
+      description = "Number of nodes (default: ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "1000",
+      description = "Heartbeat period; 0: the period the leader announces (default: "
+          + "${DEFAULT-VALUE}).")
+  long heartbeatMs;
+
+  @Option(names = "--resources", paramLabel = "NAME=AMOUNT[,...]", defaultValue = "CPU=1",
+      description = "Total resources of each node, e.g. CPU=4,memory=8e9 (default: "
+          + "${DEFAULT-VALUE}).")
+  String resources;
+
+  @Option(names = "--labels", paramLabel = "KEY=VALUE[,...]", defaultValue = "",
+      description = "Labels of each node.")
+  String labels;
+
+  @Option(names = "--name-prefix", paramLabel = "PREFIX", defaultValue = "sim",
+      description = "Node names are PREFIX-0 .. PREFIX-(N-1) (default: ${DEFAULT-VALUE}).")
+  String namePrefix;
+
+  @Option(names = "--address", paramLabel = "IP", defaultValue = "127.0.0.1",
+      description = "Node manager address reported by every node (default: ${DEFAULT-VALUE}).")
+  String address;
+
+  @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often to print stats (default: ${DEFAULT-VALUE}).")
+  Duration statsInterval;
+
+  @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Stop by itself after this long (default: run until interrupted).")
+  Duration duration;
+
+  @Option(names = "--watch", description = "Each node also subscribes to its own row "
+      + "(NODE channel), as a real agent follows the cluster's decisions about it.")
+  boolean watch;
+
+  /** Test hook: the running command's stop switch. */
+  volatile StopSignal stopSignal;
+
+  @Override
+  protected int run(GcsClient client) throws InterruptedException {
+    if (nodes < 1) {
+      throw usage("--nodes must be at least 1");
+    }
+    if (heartbeatMs < 0) {
+      throw usage("--heartbeat-ms must not be negative");
+    }
+    Map<String, Double> res = parseResources(resources);
+    Map<String, String> lbl = parseLabels(labels);
+    PrintStream out = out();
+    boolean json = json();
+    AtomicLong reregistrations = new AtomicLong();
+    AtomicLong nodeEvents = new AtomicLong();
+    List<NodeAgent> agents = new ArrayList<>(nodes);
+    for (int i = 0; i < nodes; i++) {
+      NodeAgent.Builder b = NodeAgent.builder(client).address(address)
+          .name(namePrefix + "-" + i).hostname(namePrefix + "-" + i).resources(res).labels(lbl)
+          .listener(new NodeAgent.Listener() {
+            @Override
+            public void onReregistered(byte[] oldNodeId, byte[] newNodeId, long revision) {
+              reregistrations.incrementAndGet();
+            }
+          });
+      if (heartbeatMs > 0) {
+        b.heartbeatPeriod(Duration.ofMillis(heartbeatMs));
+      }
+      agents.add(b.build());
+    }
+    long t0 = System.nanoTime();
+    try (StopSignal stop = StopSignal.install()) {
+      stopSignal = stop;
+      long endNanos = duration == null ? Long.MAX_VALUE : t0 + duration.toNanos();
+      List<CompletableFuture<byte[]>> starts = new ArrayList<>(nodes);
+      for (NodeAgent a : agents) {
+        starts.add(a.start());
+        if (watch) {
+          a.watchNode(new Subscription.Listener() {
+            @Override
+            public void onEvents(EventBatch batch) {
+              nodeEvents.addAndGet(batch.getEventsCount());
+            }
+          });
+        }
+      }
+      CompletableFuture<Void> all = CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new));
+      boolean registered = false;
+      long lastStats = System.nanoTime();
+      long lastBeats = 0;
+      while (!stop.isStopped() && System.nanoTime() < endNanos) {
+        if (!registered && all.isDone()) {
+          registered = true;
+          long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+          if (all.isCompletedExceptionally()) {
+            Throwable e = cause(all);
+            err().println("gcsctl: registration failed: " + e.getMessage());
+            stop.stop("registration failed");
+            break;
+          }
+          line(out, json, "all " + nodes + " nodes registered in " + ms + " ms",
+              obj("event", "registered", "nodes", (long) nodes, "elapsed_ms", ms));
+        }
+        long now = System.nanoTime();
+        if (now - lastStats >= statsInterval.toNanos()) {
+          long beats = agents.stream().mapToLong(NodeAgent::heartbeats).sum();
+          double perSec = (beats - lastBeats) / ((now - lastStats) / 1e9);
+          lastBeats = beats;
+          lastStats = now;
+          long up = agents.stream().filter(NodeAgent::isRegistered).count();
+          long failures = agents.stream().mapToLong(NodeAgent::heartbeatFailures).sum();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("event", "stats");
+          m.put("registered", up);
+          m.put("heartbeats_per_s", Math.round(perSec * 10) / 10.0);
+          m.put("heartbeat_failures", failures);
+          m.put("reregistrations", reregistrations.get());
+          if (watch) {
+            m.put("node_events", nodeEvents.get());
+          }
+          line(out, json, String.format("registered=%d heartbeats/s=%.1f failures=%d "
+              + "reregistrations=%d%s", up, perSec, failures, reregistrations.get(),
+              watch ? " node_events=" + nodeEvents.get() : ""), m);
+        }
+        long untilStats = statsInterval.toMillis()
+            - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastStats);
+        long untilEnd = endNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+            : TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime());
+        stop.await(Math.max(1, Math.min(registered ? untilStats : 50, untilEnd)));
+      }
+      // Clean stop: every node leaves with EXPECTED_TERMINATION.
+      long neverRegistered = agents.stream().filter(a -> a.nodeId() == null).count();
+      List<CompletableFuture<Void>> closes = new ArrayList<>(nodes);
+      agents.forEach(a -> closes.add(a.closeAsync()));
+      CompletableFuture<Void> closed = CompletableFuture.allOf(
+          closes.toArray(CompletableFuture[]::new));
+      try {
+        closed.get(root().timeoutMillis() + 5000, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // counted below
+      }
+      long failed = closes.stream().filter(f -> !f.isDone() || f.isCompletedExceptionally())
+          .count();
+      long unregistered = agents.stream().filter(a -> a.nodeId() != null).count() - failed;
+      line(out, json, "stopped: unregistered " + unregistered + " nodes"
+              + (failed > 0 ? ", " + failed + " failed" : "")
+              + (neverRegistered > 0 ? ", " + neverRegistered + " never registered" : ""),
+          obj("event", "stopped", "unregistered", unregistered, "failed", failed,
+              "never_registered", neverRegistered));
+      if (failed > 0) {
+        err().println("gcsctl: " + failed + " node(s) could not be unregistered; the cluster "
+            + "will declare them dead when their heartbeats stop");
+        return ExitCodes.UNAVAILABLE;
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void line(PrintStream out, boolean json, String human, Map<String, Object> m) {
+    out.println(json ? Json.write(m) : human);
+    out.flush();
+  }
+
+  /** An ordered JSON object from key, value pairs. */
+  private static Map<String, Object> obj(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private static Throwable cause(CompletableFuture<?> f) {
+    try {
+      f.join();
+      return new IllegalStateException("not failed");
+    } catch (RuntimeException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    }
+  }
+
+  private CommandLine.ParameterException usage(String msg) {
+    return new CommandLine.ParameterException(spec.commandLine(), msg);
+  }
+
+  Map<String, Double> parseResources(String s) {
+    Map<String, Double> out = new TreeMap<>();
+    for (String part : s.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw usage("--resources takes NAME=AMOUNT[,...], got '" + p + "'");
+      }
+      try {
+        double v = Double.parseDouble(p.substring(eq + 1).trim());
+        if (!Double.isFinite(v) || v < 0) {
+          throw new NumberFormatException();
+        }
+        out.put(p.substring(0, eq).trim(), v);
+      } catch (NumberFormatException e) {
+        throw usage("--resources: '" + p + "' needs a finite, non-negative amount");
+      }
+    }
+    return out;
+  }
+
+  Map<String, String> parseLabels(String s) {
+    Map<String, String> out = new TreeMap<>();
+    for (String part : s.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw usage("--labels takes KEY=VALUE[,...], got '" + p + "'");
+      }
+      out.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
+    }
+    return out;
+  }
+}
