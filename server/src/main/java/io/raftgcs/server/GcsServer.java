@@ -100,6 +100,9 @@ public final class GcsServer implements AutoCloseable {
     this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.self().host(), cfg.self().apiPort()))
         // Above our own 2 MiB request limit, so the validator can name the field that is too big.
         .maxInboundMessageSize(Limits.MAX_REQUEST_BYTES * 2)
+        // Clients ping long-lived subscription streams to notice a dead replica quickly.
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
         .addService(new KvService(calls))
         .addService(admin)
         .addService(new NodeService(calls, raft, monitor))

@@ -52,7 +52,8 @@ class ServerContractTest {
     try (MiniGcsCluster c = MiniGcsCluster.start(3, dir)) {
       int leader = c.leader();
       int follower = (leader + 1) % 3;
-      assertTrue(stub(c.endpoint(leader)).internalKVPut(put("a", "1", 1)).getAdded());
+      var first = stub(c.endpoint(leader)).internalKVPut(put("a", "1", 1));
+      assertTrue(first.getAdded());
 
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
           () -> stub(c.endpoint(follower)).internalKVPut(put("b", "2", 2)));
@@ -67,7 +68,10 @@ class ServerContractTest {
       assertTrue(got.getHeader().getRevision() > 0);
 
       // A retried request id is answered from the session record: added stays true, nothing re-applied.
-      assertTrue(stub(c.endpoint(leader)).internalKVPut(put("a", "1", 1)).getAdded());
+      var retried = stub(c.endpoint(leader)).internalKVPut(put("a", "1", 1));
+      assertTrue(retried.getAdded());
+      assertEquals(first.getHeader().getRevision(), retried.getHeader().getRevision(),
+          "a retry is answered with the revision at which the write took effect");
       assertFalse(stub(c.endpoint(leader)).internalKVPut(put("a", "3", 3)).getAdded());
 
       var stale = stub(c.endpoint(follower)).internalKVGet(InternalKVGetRequest.newBuilder().setNamespace("ns")

@@ -62,7 +62,7 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
 
   @Override
   public void onApplied(long index, EventBatch events) {
-    dispatcher.execute(() -> {
+    dispatch(() -> {
       if (events.getEventsCount() > 0) {
         ring.put(index, events);
         while (ring.size() > ringCapacity) {
@@ -83,11 +83,20 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     // Set at once too, so a "from now" subscriber arriving before the dispatcher runs starts at the store's
     // revision rather than replaying history from 1.
     published = Math.max(published, index);
-    dispatcher.execute(() -> {
+    dispatch(() -> {
       ring.clear();
       published = index;
       subscribers.forEach(Subscriber::wake);
     });
+  }
+
+  /** Runs on the dispatcher; after close (Raft may still apply while the replica stops) there is no one to tell. */
+  private void dispatch(Runnable r) {
+    try {
+      dispatcher.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // shutting down
+    }
   }
 
   /** Batches with {@code from <= revision <= to}, at most {@code max}, from the ring or the store. */

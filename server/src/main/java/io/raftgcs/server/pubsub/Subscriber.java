@@ -35,6 +35,7 @@ final class Subscriber {
   private volatile boolean progressDue;
   private volatile boolean closed;
   private volatile boolean shutdownRequested;
+  private volatile boolean startBookmarkDue = true;
 
   Subscriber(EventBus bus, EventFilter filter, ServerCallStreamObserver<SubscribeResponse> out, long cursor,
       long progressIntervalMs, long maxLag, long stallMs) {
@@ -83,6 +84,10 @@ final class Subscriber {
   }
 
   private void drainOnce() {
+    if (startBookmarkDue && !closed) {
+      startBookmarkDue = false;
+      send(SubscribeResponse.newBuilder().setProgress(Progress.newBuilder().setRevision(cursor - 1)).build());
+    }
     if (shutdownRequested) {
       Metadata t = new Metadata();
       t.put(RESUME, Long.toString(cursor));
@@ -98,14 +103,15 @@ final class Subscriber {
             + bus.oldestAvailable() + "; re-list and subscribe from the list's revision + 1"), t);
         return;
       }
-      if (top - cursor > maxLag) {
-        cutOff("subscriber is " + (top - cursor) + " revisions behind (limit " + maxLag + ")");
-        return;
-      }
       if (cursor > top) {
         break;
       }
       if (!out.isReady()) {
+        if (top - cursor > maxLag) {
+          // Behind and not reading: holding its place any longer only grows the debt.
+          cutOff("subscriber is " + (top - cursor) + " revisions behind (limit " + maxLag + ")");
+          return;
+        }
         long now = System.nanoTime();
         if (notReadySinceNanos == 0) {
           notReadySinceNanos = now;
@@ -141,9 +147,8 @@ final class Subscriber {
     lastSentNanos = System.nanoTime();
   }
 
-  /** Sends the first bookmark: the revision the stream starts after. */
+  /** Starts delivery; the first message (from the drain loop) is a bookmark of where the stream starts. */
   void start() {
-    send(SubscribeResponse.newBuilder().setProgress(Progress.newBuilder().setRevision(cursor - 1)).build());
     wake();
   }
 

@@ -122,7 +122,8 @@ public final class Proposer {
             batch.get(i).reply().completeExceptionally(
                 new RaftUnavailableException("entry " + result.getRevision() + " was replayed; retry", null));
           } else {
-            batch.get(i).reply().complete(new Proposed(r, result.getRevision()));
+            // A retried request id is answered with the revision at which it first took effect.
+            batch.get(i).reply().complete(new Proposed(r, r.getRevision() > 0 ? r.getRevision() : result.getRevision()));
           }
         }
         return;

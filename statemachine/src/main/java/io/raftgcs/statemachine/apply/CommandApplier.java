@@ -103,7 +103,7 @@ public final class CommandApplier {
         return seen.get();
       }
     }
-    CommandResult r = dispatch(txn, cmd);
+    CommandResult r = dispatch(txn, cmd).toBuilder().setRevision(txn.revision()).build();
     if (tracked) {
       sessions.record(txn, cmd.getHeader().getRequestId(), r);
     }
