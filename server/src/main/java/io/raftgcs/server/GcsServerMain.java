@@ -123,7 +123,7 @@ public final class GcsServerMain implements Callable<Integer> {
     long period = num(heartbeatPeriodMs, file, "heartbeat-period-ms", d.heartbeatPeriodMs());
     long timeout = num(nodeTimeoutMs, file, "node-timeout-ms", d.nodeTimeoutMs());
     long maxDead = num(maxDeadNodes, file, "max-dead-nodes", d.maxDeadNodes());
-    return new io.raftgcs.server.config.NodeMonitorConfig(period, timeout, Math.max(50, Math.min(period, 1000) / 5),
+    return new io.raftgcs.server.config.NodeMonitorConfig(period, timeout, Math.max(50, Math.min(period, 1000) / 2),
         (int) maxDead);
   }
 

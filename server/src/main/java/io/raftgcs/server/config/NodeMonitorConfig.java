@@ -14,6 +14,6 @@ public record NodeMonitorConfig(long heartbeatPeriodMs, long nodeTimeoutMs, long
   }
 
   public static NodeMonitorConfig defaults() {
-    return new NodeMonitorConfig(1000, 10_000, 200, 1000);
+    return new NodeMonitorConfig(1000, 10_000, 500, 1000);
   }
 }

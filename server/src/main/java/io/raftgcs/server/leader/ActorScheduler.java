@@ -50,6 +50,9 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
   private final SchedulerConfig cfg;
   private final AtomicBoolean inFlight = new AtomicBoolean();
   private final AtomicBoolean dirty = new AtomicBoolean();
+  private final AtomicBoolean queued = new AtomicBoolean();
+  /** Whether the last round saw actors waiting or placed-unconfirmed (only then do node changes matter). */
+  private volatile boolean hadWork = true;
   private volatile ScheduledExecutorService thread;
   private int spreadCursor;
 
@@ -81,20 +84,28 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
 
   @Override
   public void onApplied(long index, EventBatch events) {
-    ScheduledExecutorService t = thread;
-    if (t == null) {
-      return;
-    }
     for (Event e : events.getEventsList()) {
-      if (e.getChannel() == Channel.ACTOR || e.getChannel() == Channel.NODE
-          || e.getChannel() == Channel.PLACEMENT_GROUP) {
+      // Actor changes can always create work; node and group changes matter only to waiting actors.
+      if (e.getChannel() == Channel.ACTOR || (hadWork && (e.getChannel() == Channel.NODE
+          || e.getChannel() == Channel.PLACEMENT_GROUP))) {
         dirty.set(true);
-        try {
-          t.execute(this::safeRound);
-        } catch (java.util.concurrent.RejectedExecutionException ignored) {
-          // stopped meanwhile
-        }
+        kick();
         return;
+      }
+    }
+  }
+
+  /** Queues one round; wake-ups that arrive while one is queued coalesce into it. */
+  private void kick() {
+    ScheduledExecutorService t = thread;
+    if (t != null && queued.compareAndSet(false, true)) {
+      try {
+        t.execute(() -> {
+          queued.set(false);
+          safeRound();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException ignored) {
+        queued.set(false);
       }
     }
   }
@@ -128,6 +139,8 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
       }
     });
     expireUnconfirmed(v.actors());
+    hadWork = v.actors().stream().anyMatch(a -> (a.getState() == ActorTableData.ActorState.PENDING_CREATION
+        || a.getState() == ActorTableData.ActorState.RESTARTING));
     PlacementPolicy policy = new PlacementPolicy(v.nodes(), v.used(), spreadCursor);
     BundleActorPolicy bundles = new BundleActorPolicy(v.nodes(), v.groups(), v.bundleUsed());
     PlaceActors.Builder cmd = PlaceActors.newBuilder();
@@ -167,13 +180,8 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
         LOG.debug("placement proposal failed: {}", e.toString());
       }
       inFlight.set(false);
-      ScheduledExecutorService t = thread;
-      if (dirty.get() && t != null) {
-        try {
-          t.execute(this::safeRound);
-        } catch (java.util.concurrent.RejectedExecutionException ignored) {
-          // stopped meanwhile
-        }
+      if (dirty.get()) {
+        kick();
       }
     });
   }

@@ -50,6 +50,9 @@ public final class PlacementGroupScheduler implements LeaderService, StateMachin
   private final SchedulerConfig cfg;
   private final AtomicBoolean inFlight = new AtomicBoolean();
   private final AtomicBoolean dirty = new AtomicBoolean();
+  private final AtomicBoolean queued = new AtomicBoolean();
+  /** Whether the last round saw groups waiting (only then do node and actor changes matter). */
+  private volatile boolean hadWork = true;
   private volatile ScheduledExecutorService thread;
 
   public PlacementGroupScheduler(GcsStateMachine stateMachine, WritePath writes, SchedulerConfig cfg) {
@@ -84,7 +87,8 @@ public final class PlacementGroupScheduler implements LeaderService, StateMachin
     }
     for (Event e : events.getEventsList()) {
       Channel c = e.getChannel();
-      if (c == Channel.PLACEMENT_GROUP || c == Channel.NODE || c == Channel.ACTOR) {
+      // Group changes can always create work; node and actor changes matter only to waiting groups.
+      if (c == Channel.PLACEMENT_GROUP || (hadWork && (c == Channel.NODE || c == Channel.ACTOR))) {
         dirty.set(true);
         kick();
         return;
@@ -92,13 +96,17 @@ public final class PlacementGroupScheduler implements LeaderService, StateMachin
     }
   }
 
+  /** Queues one round; wake-ups that arrive while one is queued coalesce into it. */
   private void kick() {
     ScheduledExecutorService t = thread;
-    if (t != null) {
+    if (t != null && queued.compareAndSet(false, true)) {
       try {
-        t.execute(this::safeRound);
+        t.execute(() -> {
+          queued.set(false);
+          safeRound();
+        });
       } catch (RejectedExecutionException ignored) {
-        // stopped meanwhile
+        queued.set(false);
       }
     }
   }
@@ -132,6 +140,7 @@ public final class PlacementGroupScheduler implements LeaderService, StateMachin
     });
     List<PlacementGroupTableData> waiting = new ArrayList<>(v.groups().stream().filter(PgLifecycle::awaitingPlacement)
         .toList());
+    hadWork = !waiting.isEmpty();
     // Rescheduling groups first (Ray's rank 0), then the oldest.
     waiting.sort(Comparator.comparingInt((PlacementGroupTableData g) ->
         g.getState() == PlacementGroupState.RESCHEDULING ? 0 : 1).thenComparingLong(PlacementGroupTableData::getCreateRevision));

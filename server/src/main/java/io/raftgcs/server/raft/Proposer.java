@@ -38,6 +38,7 @@ public final class Proposer {
         t.setDaemon(true);
         return t;
       });
+  private final java.util.Map<com.google.protobuf.ByteString, Pending> pending = new java.util.HashMap<>();
   private int inFlight;
 
   public Proposer(RaftNode raft, int maxInFlight, int maxBatch) {
@@ -46,11 +47,25 @@ public final class Proposer {
     this.maxBatch = maxBatch;
   }
 
-  /** Completes with the command's applied result, or fails with NotLeader/RaftUnavailable. */
+  /**
+   * Completes with the command's applied result, or fails with NotLeader/RaftUnavailable. A retry of a
+   * request id that is still waiting or in flight here joins it instead of proposing it again, so client
+   * retries under load do not multiply the work.
+   */
   public CompletableFuture<Proposed> propose(Command command) {
     Pending p = new Pending(command, command.getSerializedSize(), new CompletableFuture<>());
     List<Pending> batch;
+    com.google.protobuf.ByteString id = command.getHeader().hasRequestId()
+        ? command.getHeader().getRequestId().toByteString() : null;
     synchronized (this) {
+      if (id != null) {
+        Pending same = pending.get(id);
+        if (same != null) {
+          return same.reply().copy();
+        }
+        pending.put(id, p);
+        p.reply().whenComplete((r, e) -> forget(id, p));
+      }
       queue.addLast(p);
       batch = inFlight < maxInFlight ? takeBatchLocked() : null;
     }
@@ -58,6 +73,10 @@ public final class Proposer {
       send(batch);
     }
     return p.reply();
+  }
+
+  private synchronized void forget(com.google.protobuf.ByteString id, Pending p) {
+    pending.remove(id, p);
   }
 
   private List<Pending> takeBatchLocked() {
