@@ -34,7 +34,11 @@ import picocli.CommandLine.Spec;
     description = "Inspect and operate a raftgcs cluster.",
     footer = ExitCodes.FOOTER,
     subcommands = {StatusCommand.class, KvCommand.class, NodesCommand.class, WatchCommand.class,
-        AgentCommand.class, BenchCommand.class, AdminCommand.class})
+        AgentCommand.class, BenchCommand.class, AdminCommand.class,
+        io.raftgcs.cli.actors.ActorsCommand.class, io.raftgcs.cli.summary.SummaryCommand.class,
+        io.raftgcs.cli.members.MembersCommand.class,
+        io.raftgcs.cli.jobs.JobsCommand.class, io.raftgcs.cli.pgs.PgsCommand.class,
+        io.raftgcs.cli.workers.WorkersCommand.class, io.raftgcs.cli.tasks.TasksCommand.class})
 public final class Gcsctl implements Runnable {
   static final String DEFAULT_ENDPOINTS = "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003";
 

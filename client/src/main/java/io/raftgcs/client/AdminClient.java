@@ -1,11 +1,13 @@
 package io.raftgcs.client;
 
 import io.grpc.Channel;
+import io.raftgcs.proto.AddMemberRequest;
 import io.raftgcs.proto.AdminServiceGrpc;
 import io.raftgcs.proto.AdminServiceGrpc.AdminServiceFutureStub;
 import io.raftgcs.proto.GetStatusRequest;
 import io.raftgcs.proto.Member;
 import io.raftgcs.proto.MemberStatus;
+import io.raftgcs.proto.RemoveMemberRequest;
 import io.raftgcs.proto.TakeSnapshotRequest;
 import io.raftgcs.proto.TransferLeadershipRequest;
 import java.time.Duration;
@@ -24,6 +26,8 @@ import java.util.concurrent.CompletionException;
 /** Cluster administration ({@code AdminService}). */
 public final class AdminClient {
   private static final GetStatusRequest STATUS = GetStatusRequest.getDefaultInstance();
+  /** Time the leader gets to catch a new member up and commit a configuration change. */
+  public static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(30);
 
   private final GcsClient client;
 
@@ -107,6 +111,86 @@ public final class AdminClient {
 
   public long takeSnapshot(String endpoint) {
     return Blocking.await(takeSnapshotAsync(endpoint));
+  }
+
+  // ---- membership
+
+  /**
+   * Adds a replica to the Raft group. The new member must already run with {@code --join}; the
+   * leader catches it up (by snapshot if needed) and commits the new configuration, answering
+   * once that is done or {@code timeout} passed. Returns the configuration after the change. A
+   * retry after a lost reply may answer ALREADY_EXISTS: the first attempt did it.
+   */
+  public CompletableFuture<List<Member>> addMemberAsync(String id, String raftAddress,
+      String apiAddress, Duration timeout) {
+    AddMemberRequest req = AddMemberRequest.newBuilder()
+        .setMember(Member.newBuilder().setId(id).setRaftAddress(raftAddress)
+            .setApiAddress(apiAddress))
+        .setTimeoutMs(timeout.toMillis()).build();
+    CallSpec spec = CallSpec.write("AddMember").withAttemptTimeout(timeout.plusSeconds(2));
+    return client.executor()
+        .execute(spec, timeout.plusSeconds(10), ch -> stub(ch).addMember(req))
+        .thenApply(r -> List.copyOf(r.getMembersList()));
+  }
+
+  public List<Member> addMember(String id, String raftAddress, String apiAddress) {
+    return addMember(id, raftAddress, apiAddress, MEMBERSHIP_TIMEOUT);
+  }
+
+  public List<Member> addMember(String id, String raftAddress, String apiAddress,
+      Duration timeout) {
+    return Blocking.await(addMemberAsync(id, raftAddress, apiAddress, timeout));
+  }
+
+  /**
+   * Removes a replica from the Raft group (the leader too: it hands over first). Returns the
+   * configuration after the change. A retry after a lost reply may answer NOT_FOUND.
+   */
+  public CompletableFuture<List<Member>> removeMemberAsync(String id, Duration timeout) {
+    RemoveMemberRequest req = RemoveMemberRequest.newBuilder().setId(id)
+        .setTimeoutMs(timeout.toMillis()).build();
+    CallSpec spec = CallSpec.write("RemoveMember").withAttemptTimeout(timeout.plusSeconds(2));
+    return client.executor()
+        .execute(spec, timeout.plusSeconds(10), ch -> stub(ch).removeMember(req))
+        .thenApply(r -> List.copyOf(r.getMembersList()));
+  }
+
+  public List<Member> removeMember(String id) {
+    return removeMember(id, MEMBERSHIP_TIMEOUT);
+  }
+
+  public List<Member> removeMember(String id, Duration timeout) {
+    return Blocking.await(removeMemberAsync(id, timeout));
+  }
+
+  /**
+   * The current configuration as the members report it: the leader's list when a leader
+   * answered, else the list of the answering member with the highest applied index. Fails with
+   * UNAVAILABLE when no member answered.
+   */
+  public CompletableFuture<List<Member>> membersAsync() {
+    return statusAllAsync().thenApply(reports -> {
+      MemberStatus best = null;
+      for (MemberReport r : reports) {
+        if (r.status().isEmpty()) {
+          continue;
+        }
+        MemberStatus s = r.status().get();
+        if (best == null || (s.getIsLeader() && !best.getIsLeader())
+            || (s.getIsLeader() == best.getIsLeader()
+                && s.getAppliedIndex() > best.getAppliedIndex())) {
+          best = s;
+        }
+      }
+      if (best == null) {
+        throw new GcsException(GcsException.Code.UNAVAILABLE, "no member answered");
+      }
+      return List.copyOf(best.getMembersList());
+    });
+  }
+
+  public List<Member> members() {
+    return Blocking.await(membersAsync());
   }
 
   // ---- helpers

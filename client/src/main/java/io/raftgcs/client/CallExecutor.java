@@ -63,7 +63,15 @@ final class CallExecutor {
   }
 
   <R> CompletableFuture<R> execute(CallSpec spec, Rpc<R> rpc) {
-    Call<R> call = new Call<>(spec, rpc);
+    return execute(spec, timing.deadline(), rpc);
+  }
+
+  /**
+   * With an overall deadline of its own instead of the client's: for calls the server holds (e.g.
+   * WaitPlacementGroupUntilReady), together with a matching {@link CallSpec#attemptTimeout}.
+   */
+  <R> CompletableFuture<R> execute(CallSpec spec, Duration deadline, Rpc<R> rpc) {
+    Call<R> call = new Call<>(spec, rpc, deadline);
     call.attempt();
     return call.result;
   }
@@ -99,7 +107,7 @@ final class CallExecutor {
     final Rpc<R> rpc;
     final CompletableFuture<R> result = new CompletableFuture<>();
     final long startNanos = System.nanoTime();
-    final long deadlineNanos = startNanos + timing.deadline().toNanos();
+    final long deadlineNanos;
     final Backoff backoff = new Backoff(timing.initialBackoff(), timing.maxBackoff());
     String endpoint;
     int attempts;
@@ -109,9 +117,10 @@ final class CallExecutor {
     String lastEndpoint;
     boolean lastAttemptClipped;
 
-    Call(CallSpec spec, Rpc<R> rpc) {
+    Call(CallSpec spec, Rpc<R> rpc, Duration deadline) {
       this.spec = spec;
       this.rpc = rpc;
+      this.deadlineNanos = startNanos + deadline.toNanos();
       this.endpoint = endpoints.first(spec);
     }
 

@@ -37,6 +37,7 @@ public final class GcsClient implements AutoCloseable {
   private final AdminClient admin;
   private final NodeClient nodes;
   private final ResourceClient resources;
+  private final ActorClient actors;
 
   private GcsClient(Builder b) {
     this.clientId = new byte[16];
@@ -56,6 +57,7 @@ public final class GcsClient implements AutoCloseable {
     this.admin = new AdminClient(this);
     this.nodes = new NodeClient(this, ReadConsistency.LINEARIZABLE);
     this.resources = new ResourceClient(this, ReadConsistency.LINEARIZABLE);
+    this.actors = new ActorClient(this, ReadConsistency.LINEARIZABLE);
   }
 
   public static Builder builder() {
@@ -79,6 +81,36 @@ public final class GcsClient implements AutoCloseable {
   /** Ray's resource view ({@code NodeResourceInfoGcsService}). */
   public ResourceClient resources() {
     return resources;
+  }
+
+  /** Ray's actor table ({@code ActorInfoGcsService}) and the agents' actor protocol. */
+  public ActorClient actors() {
+    return actors;
+  }
+
+  /** Ray's job table ({@code JobInfoGcsService}), linearizable reads. */
+  public JobClient jobs() {
+    return new JobClient(this, ReadConsistency.LINEARIZABLE);
+  }
+
+  /** Ray's placement groups ({@code PlacementGroupInfoGcsService}), linearizable reads. */
+  public PlacementGroupClient placementGroups() {
+    return new PlacementGroupClient(this, ReadConsistency.LINEARIZABLE);
+  }
+
+  /** Ray's worker table ({@code WorkerInfoGcsService}), linearizable reads. */
+  public WorkerClient workers() {
+    return new WorkerClient(this, ReadConsistency.LINEARIZABLE);
+  }
+
+  /** Ray's task events ({@code TaskInfoGcsService}): leader-local, see {@link TaskEventClient}. */
+  public TaskEventClient taskEvents() {
+    return new TaskEventClient(this);
+  }
+
+  /** Runtime-env URI pins ({@code RuntimeEnvGcsService}), linearizable reads. */
+  public RuntimeEnvClient runtimeEnv() {
+    return new RuntimeEnvClient(this, ReadConsistency.LINEARIZABLE);
   }
 
   /**

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A heartbeat answered NOT_FOUND means the cluster declared the node dead (or never knew it):
  *       as in Ray, the node is never resurrected; the agent registers again under a NEW id, moves
  *       its per-node subscriptions to it and tells {@link Listener#onReregistered}.
+ *   <li>With {@link Builder#hostActors}, the agent starts (simulates) the actors placed on its
+ *       node and reports them started or failed, once per placement attempt.
  *   <li>{@link #watchForNode} is how per-node streams are attached (its own row: {@link
  *       #watchNode}; placements for this node: one more call with the NODE_ASSIGNMENT channel).
  * </ul>
@@ -71,6 +73,7 @@ public final class NodeAgent implements AutoCloseable {
   private final AtomicLong heartbeats = new AtomicLong();
   private final AtomicLong heartbeatFailures = new AtomicLong();
   private final AtomicLong registrations = new AtomicLong();
+  private final ActorHost actorHost;
 
   // Guarded by this.
   private byte[] nodeId;
@@ -90,6 +93,8 @@ public final class NodeAgent implements AutoCloseable {
     this.periodOverride = b.period;
     this.listener = b.listener != null ? b.listener : new Listener() {};
     this.periodMs = (b.period != null ? b.period : DEFAULT_PERIOD).toMillis();
+    this.actorHost = b.actorHosting == null ? null
+        : new ActorHost(client, b.actorHosting, template.getNodeManagerAddress());
   }
 
   public static Builder builder(GcsClient client) {
@@ -146,6 +151,31 @@ public final class NodeAgent implements AutoCloseable {
   /** Successful registrations (1 after the first; +1 per re-registration). */
   public long registrations() {
     return registrations.get();
+  }
+
+  /** Whether this agent starts the actors placed on its node ({@link Builder#hostActors}). */
+  public boolean hostsActors() {
+    return actorHost != null;
+  }
+
+  /** Actors this agent reported started (accepted by the cluster). */
+  public long actorsStarted() {
+    return actorHost == null ? 0 : actorHost.started.get();
+  }
+
+  /** Simulated constructor failures this agent reported (accepted by the cluster). */
+  public long actorsFailed() {
+    return actorHost == null ? 0 : actorHost.failed.get();
+  }
+
+  /** Reports the cluster refused as stale (the placement had moved on): expected, harmless. */
+  public long staleActorReports() {
+    return actorHost == null ? 0 : actorHost.stale.get();
+  }
+
+  /** Reports that failed otherwise (e.g. no leader until the deadline). */
+  public long actorReportErrors() {
+    return actorHost == null ? 0 : actorHost.errors.get();
   }
 
   // ---- per-node subscriptions
@@ -301,6 +331,9 @@ public final class NodeAgent implements AutoCloseable {
         LOG.warn("moving a node subscription to {} failed: {}", NodeIds.hex(id), e.toString());
       }
     }
+    if (actorHost != null) {
+      actorHost.attach(id);
+    }
     try {
       if (previous == null) {
         listener.onRegistered(id.clone(), rev);
@@ -449,6 +482,9 @@ public final class NodeAgent implements AutoCloseable {
     for (NodeWatch w : new ArrayList<>(watches)) {
       w.close();
     }
+    if (actorHost != null) {
+      actorHost.close();
+    }
     firstRegistration.completeExceptionally(
         new GcsException(GcsException.Code.CANCELLED, "agent closed"));
     // Let an in-flight registration land first, so its id is the one unregistered.
@@ -485,6 +521,7 @@ public final class NodeAgent implements AutoCloseable {
     private Supplier<ResourceLoad> load;
     private Duration period;
     private Listener listener;
+    private ActorHosting actorHosting;
 
     private Builder(GcsClient client) {
       this.client = Objects.requireNonNull(client);
@@ -556,6 +593,21 @@ public final class NodeAgent implements AutoCloseable {
     public Builder listener(Listener l) {
       this.listener = l;
       return this;
+    }
+
+    /**
+     * Start the actors the cluster places on this node, as {@code hosting} says (null: don't;
+     * the default). The agent follows its node's NODE_ASSIGNMENT stream (list-then-watch) and
+     * reports each placement attempt once, started or failed.
+     */
+    public Builder hostActors(ActorHosting hosting) {
+      this.actorHosting = hosting;
+      return this;
+    }
+
+    /** {@link #hostActors(ActorHosting)} with every actor starting at once, successfully. */
+    public Builder hostActors() {
+      return hostActors(ActorHosting.immediate());
     }
 
     public NodeAgent build() {

@@ -5,6 +5,7 @@ import io.raftgcs.cli.ExitCodes;
 import io.raftgcs.cli.GcsCommand;
 import io.raftgcs.cli.StopSignal;
 import io.raftgcs.cli.output.Json;
+import io.raftgcs.client.ActorHosting;
 import io.raftgcs.client.GcsClient;
 import io.raftgcs.client.NodeAgent;
 import io.raftgcs.proto.EventBatch;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Option;
  * (SIGINT/SIGTERM: every node is unregistered with EXPECTED_TERMINATION, then exit 0).
  */
 @Command(name = "simulate", description = "Run N simulated nodes (register, heartbeat, "
-    + "re-register when the cluster forgets one) in this process until interrupted; then "
-    + "unregister them all and exit 0. Prints a line when all are registered and periodic stats.")
+    + "re-register when the cluster forgets one, start the actors placed on them) in this "
+    + "process until interrupted; then unregister them all and exit 0. Prints a line when all "
+    + "are registered and periodic stats.")
 public final class AgentSimulateCommand extends GcsCommand {
   @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
       description = "Number of nodes (default: ${DEFAULT-VALUE}).")
@@ -72,6 +74,20 @@ public final class AgentSimulateCommand extends GcsCommand {
       + "(NODE channel), as a real agent follows the cluster's decisions about it.")
   boolean watch;
 
+  @Option(names = "--actors", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Each node starts the actors the cluster places on it and reports them "
+          + "started (or failed); --no-actors: nodes only (default: on).")
+  boolean actors;
+
+  @Option(names = "--actor-failure-rate", paramLabel = "F", defaultValue = "0",
+      description = "Probability in [0, 1] that starting an actor fails (reported as a "
+          + "constructor failure, CREATION_TASK_FAILED) (default: ${DEFAULT-VALUE}).")
+  double actorFailureRate;
+
+  @Option(names = "--actor-start-ms", paramLabel = "MS", defaultValue = "0",
+      description = "Simulated worker start time per actor (default: ${DEFAULT-VALUE}).")
+  long actorStartMs;
+
   /** Test hook: the running command's stop switch. */
   volatile StopSignal stopSignal;
 
@@ -83,6 +99,14 @@ public final class AgentSimulateCommand extends GcsCommand {
     if (heartbeatMs < 0) {
       throw usage("--heartbeat-ms must not be negative");
     }
+    if (!(actorFailureRate >= 0 && actorFailureRate <= 1)) {
+      throw usage("--actor-failure-rate must be in [0, 1]");
+    }
+    if (actorStartMs < 0) {
+      throw usage("--actor-start-ms must not be negative");
+    }
+    ActorHosting hosting = actors
+        ? new ActorHosting(Duration.ofMillis(actorStartMs), actorFailureRate) : null;
     Map<String, Double> res = parseResources(resources);
     Map<String, String> lbl = parseLabels(labels);
     PrintStream out = out();
@@ -102,6 +126,7 @@ public final class AgentSimulateCommand extends GcsCommand {
       if (heartbeatMs > 0) {
         b.heartbeatPeriod(Duration.ofMillis(heartbeatMs));
       }
+      b.hostActors(hosting);
       agents.add(b.build());
     }
     long t0 = System.nanoTime();
@@ -154,9 +179,19 @@ public final class AgentSimulateCommand extends GcsCommand {
           if (watch) {
             m.put("node_events", nodeEvents.get());
           }
+          long started = agents.stream().mapToLong(NodeAgent::actorsStarted).sum();
+          long failedActors = agents.stream().mapToLong(NodeAgent::actorsFailed).sum();
+          long staleReports = agents.stream().mapToLong(NodeAgent::staleActorReports).sum();
+          if (actors) {
+            m.put("actors_started", started);
+            m.put("actors_failed", failedActors);
+            m.put("stale_actor_reports", staleReports);
+          }
           line(out, json, String.format("registered=%d heartbeats/s=%.1f failures=%d "
-              + "reregistrations=%d%s", up, perSec, failures, reregistrations.get(),
-              watch ? " node_events=" + nodeEvents.get() : ""), m);
+              + "reregistrations=%d%s%s", up, perSec, failures, reregistrations.get(),
+              watch ? " node_events=" + nodeEvents.get() : "",
+              actors ? " actors_started=" + started + " actors_failed=" + failedActors
+                  + " stale_actor_reports=" + staleReports : ""), m);
         }
         long untilStats = statsInterval.toMillis()
             - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastStats);

@@ -7,7 +7,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code gcsctl bench}: closed-loop load generators. */
 @Command(name = "bench", description = "Measure throughput and latency with closed-loop clients.",
-    subcommands = {BenchKvPutCommand.class, BenchKvGetCommand.class})
+    subcommands = {BenchKvPutCommand.class, BenchKvGetCommand.class,
+        BenchActorsCommand.class, BenchWatchCommand.class,
+        BenchPgsCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
