@@ -106,10 +106,11 @@ class JobsAndPlacementGroupsTest {
   }
 
   @Test
-  void jobIdsStrictlyIncreaseAcrossLeaderTransferKillAndRestart() throws Exception {
+  void jobIdsStrictlyIncreaseAcrossFiveLeaderKillsAndAFullRestart() throws Exception {
     try (MiniGcsCluster c = MiniGcsCluster.start(3, dir); Stubs s = new Stubs()) {
       int last = 0;
-      for (int round = 0; round < 3; round++) {
+      // One leadership transfer, then five leader kills (each restarted), then a whole-cluster restart.
+      for (int round = 0; round < 7; round++) {
         String ep = c.endpoint(c.leader());
         for (int i = 0; i < 3; i++) {
           int next = nextJobId(s, ep);
@@ -119,6 +120,13 @@ class JobsAndPlacementGroupsTest {
         int leader = c.leader();
         if (round == 0) {
           c.transferLeadership((leader + 1) % c.size());
+        } else if (round == 6) {
+          for (int i = 0; i < c.size(); i++) {
+            c.kill(i);
+          }
+          for (int i = 0; i < c.size(); i++) {
+            c.restart(i);
+          }
         } else {
           c.kill(leader);
           c.awaitLeader(Duration.ofSeconds(20));
