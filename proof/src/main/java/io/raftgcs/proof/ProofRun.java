@@ -30,7 +30,10 @@ public final class ProofRun {
       List<String> serverArgs) {
     public static Config defaults(long durationMs, int replicas, long seed, List<Nemesis.Kind> faults) {
       return new Config(durationMs, replicas, seed, faults, 4, 2, 8, 2000, 20_000, null, false,
-          List.of("--snapshot-threshold", "500", "--log-segment-bytes", "65536"));
+          // The watch checker replays the whole committed history from revision 1 at the end, so the
+          // servers keep all of it (the default bound of 100,000 revisions is shorter than a long run).
+          List.of("--snapshot-threshold", "500", "--log-segment-bytes", "65536",
+              "--event-history", "100000000", "--event-history-bytes", "8000000000"));
     }
   }
 
