@@ -5,15 +5,12 @@ import io.raftgcs.proto.ActorPlacement;
 import io.raftgcs.proto.ActorTableData;
 import io.raftgcs.proto.Channel;
 import io.raftgcs.proto.Command;
-import io.raftgcs.proto.Event;
-import io.raftgcs.proto.EventBatch;
 import io.raftgcs.proto.GcsNodeInfo;
 import io.raftgcs.proto.PlaceActors;
 import io.raftgcs.proto.UnplaceActor;
 import io.raftgcs.server.api.WritePath;
 import io.raftgcs.server.config.SchedulerConfig;
 import io.raftgcs.statemachine.GcsStateMachine;
-import io.raftgcs.statemachine.StateMachineListener;
 import io.raftgcs.statemachine.table.ActorReader;
 import io.raftgcs.statemachine.table.BundleUsage;
 import io.raftgcs.statemachine.table.PlacementGroupReader;
@@ -24,13 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.ReadOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The leader's actor scheduler. A round reads the applied tables, decides placements for every actor
@@ -41,91 +32,29 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: rounds on its own single thread; wake-ups from the apply thread. Soft state, rebuilt on start.
  */
-public final class ActorScheduler implements LeaderService, StateMachineListener {
-  private static final Logger LOG = LoggerFactory.getLogger(ActorScheduler.class);
-
+public final class ActorScheduler extends SchedulingLoop {
   private final GcsStateMachine stateMachine;
   private final WritePath writes;
   private final Clock clock;
   private final SchedulerConfig cfg;
-  private final AtomicBoolean inFlight = new AtomicBoolean();
-  private final AtomicBoolean dirty = new AtomicBoolean();
-  private final AtomicBoolean queued = new AtomicBoolean();
-  /** Whether the last round saw actors waiting or placed-unconfirmed (only then do node changes matter). */
-  private volatile boolean hadWork = true;
-  private volatile ScheduledExecutorService thread;
   private int spreadCursor;
 
   public ActorScheduler(GcsStateMachine stateMachine, WritePath writes, Clock clock, SchedulerConfig cfg) {
+    super("actor-scheduler", cfg.periodMs(), writes);
     this.stateMachine = stateMachine;
     this.writes = writes;
     this.clock = clock;
     this.cfg = cfg;
   }
 
+  /** Actor changes can always create work; node and group changes matter only to waiting actors. */
   @Override
-  public synchronized void start() {
-    inFlight.set(false);
-    thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "actor-scheduler");
-      t.setDaemon(true);
-      return t;
-    });
-    thread.scheduleWithFixedDelay(this::safeRound, 0, cfg.periodMs(), TimeUnit.MILLISECONDS);
+  protected boolean wakesOn(Channel c, boolean hadWork) {
+    return c == Channel.ACTOR || (hadWork && (c == Channel.NODE || c == Channel.PLACEMENT_GROUP));
   }
 
   @Override
-  public synchronized void stop() {
-    if (thread != null) {
-      thread.shutdownNow();
-      thread = null;
-    }
-  }
-
-  @Override
-  public void onApplied(long index, EventBatch events) {
-    for (Event e : events.getEventsList()) {
-      // Actor changes can always create work; node and group changes matter only to waiting actors.
-      if (e.getChannel() == Channel.ACTOR || (hadWork && (e.getChannel() == Channel.NODE
-          || e.getChannel() == Channel.PLACEMENT_GROUP))) {
-        dirty.set(true);
-        kick();
-        return;
-      }
-    }
-  }
-
-  /** Queues one round; wake-ups that arrive while one is queued coalesce into it. */
-  private void kick() {
-    ScheduledExecutorService t = thread;
-    if (t != null && queued.compareAndSet(false, true)) {
-      try {
-        t.execute(() -> {
-          queued.set(false);
-          safeRound();
-        });
-      } catch (java.util.concurrent.RejectedExecutionException ignored) {
-        queued.set(false);
-      }
-    }
-  }
-
-  private void safeRound() {
-    try {
-      round();
-    } catch (RuntimeException e) {
-      LOG.warn("scheduling round failed: {}", e.toString());
-      inFlight.set(false);
-    }
-  }
-
-  /** One scheduling pass; public so tests can drive it. */
-  public void round() {
-    if (!inFlight.compareAndSet(false, true)) {
-      dirty.set(true);
-      return;
-    }
-    dirty.set(false);
+  protected Command.Builder decide() {
     record View(List<GcsNodeInfo> nodes, Map<ByteString, Map<String, Double>> used, List<ActorTableData> actors,
         List<PlacementGroupTableData> groups, Map<String, Map<String, Double>> bundleUsed) {}
     View v = stateMachine.read(store -> {
@@ -139,8 +68,8 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
       }
     });
     expireUnconfirmed(v.actors());
-    hadWork = v.actors().stream().anyMatch(a -> (a.getState() == ActorTableData.ActorState.PENDING_CREATION
-        || a.getState() == ActorTableData.ActorState.RESTARTING));
+    workLeft(v.actors().stream().anyMatch(a -> (a.getState() == ActorTableData.ActorState.PENDING_CREATION
+        || a.getState() == ActorTableData.ActorState.RESTARTING)));
     PlacementPolicy policy = new PlacementPolicy(v.nodes(), v.used(), spreadCursor);
     BundleActorPolicy bundles = new BundleActorPolicy(v.nodes(), v.groups(), v.bundleUsed());
     PlaceActors.Builder cmd = PlaceActors.newBuilder();
@@ -148,7 +77,7 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
     waiting.sort(Comparator.comparingLong(ActorTableData::getModRevision));
     for (ActorTableData a : waiting) {
       if (cmd.getPlacementsCount() >= cfg.maxBatch()) {
-        dirty.set(true);
+        moreToDo();
         break;
       }
       if (BundleUsage.inGroup(a)) {
@@ -172,18 +101,9 @@ public final class ActorScheduler implements LeaderService, StateMachineListener
     }
     spreadCursor = policy.spreadCursor();
     if (cmd.getPlacementsCount() == 0 && cmd.getUnschedulableCount() == 0) {
-      inFlight.set(false);
-      return;
+      return null;
     }
-    writes.submit(null, Command.newBuilder().setPlaceActors(cmd)).whenComplete((r, e) -> {
-      if (e != null) {
-        LOG.debug("placement proposal failed: {}", e.toString());
-      }
-      inFlight.set(false);
-      if (dirty.get()) {
-        kick();
-      }
-    });
+    return Command.newBuilder().setPlaceActors(cmd);
   }
 
   private void expireUnconfirmed(List<ActorTableData> actors) {
