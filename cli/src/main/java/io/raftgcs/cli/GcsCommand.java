@@ -4,6 +4,7 @@ import io.raftgcs.cli.output.Output;
 import io.raftgcs.cli.output.Printer;
 import io.raftgcs.client.GcsClient;
 import java.io.PrintStream;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,6 +43,32 @@ public abstract class GcsCommand implements Callable<Integer> {
 
   protected void print(Output output) {
     printer().print(output);
+  }
+
+  /**
+   * Prints one page of a list call: a table plus a "shown/total/filtered/revision" line, or the JSON
+   * object {@code {key:[...], "total", "num_filtered", "revision"}}.
+   */
+  protected <T> void printPage(String key, List<String> header, List<T> items,
+      java.util.function.Function<T, List<String>> row, java.util.function.Function<T, Object> json,
+      long total, long numFiltered, long revision) {
+    List<List<String>> rows = new java.util.ArrayList<>();
+    List<Object> objects = new java.util.ArrayList<>();
+    for (T item : items) {
+      rows.add(row.apply(item));
+      objects.add(json.apply(item));
+    }
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put(key, objects);
+    m.put("total", total);
+    m.put("num_filtered", numFiltered);
+    m.put("revision", revision);
+    print(new Output(new Output.Table(header, rows), m));
+    if (!json()) {
+      out().printf("%d shown, %d total, %d filtered out, at revision %d%n", items.size(), total, numFiltered,
+          revision);
+      out().flush();
+    }
   }
 
   protected Printer printer() {

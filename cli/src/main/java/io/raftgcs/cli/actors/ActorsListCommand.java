@@ -2,18 +2,14 @@ package io.raftgcs.cli.actors;
 
 import io.raftgcs.cli.ExitCodes;
 import io.raftgcs.cli.GcsCommand;
-import io.raftgcs.cli.output.Output;
 import io.raftgcs.client.ActorClient;
 import io.raftgcs.client.ActorList;
 import io.raftgcs.client.ActorQuery;
 import io.raftgcs.client.GcsClient;
-import io.raftgcs.proto.ActorTableData;
 import io.raftgcs.proto.ActorTableData.ActorState;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,23 +35,8 @@ public final class ActorsListCommand extends GcsCommand {
     ActorQuery q = query();
     ActorClient actors = stale ? client.actors().stale() : client.actors();
     ActorList list = actors.getAllActorInfo(q);
-    List<List<String>> rows = new ArrayList<>();
-    List<Object> items = new ArrayList<>();
-    for (ActorTableData a : list.actors()) {
-      rows.add(ActorFormat.row(a));
-      items.add(ActorFormat.json(a));
-    }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("actors", items);
-    json.put("total", list.total());
-    json.put("num_filtered", list.numFiltered());
-    json.put("revision", list.revision());
-    print(new Output(new Output.Table(ActorFormat.header(), rows), json));
-    if (!json()) {
-      out().printf("%d shown, %d total, %d filtered out, at revision %d%n", list.actors().size(),
-          list.total(), list.numFiltered(), list.revision());
-      out().flush();
-    }
+    printPage("actors", ActorFormat.header(), list.actors(), ActorFormat::row, ActorFormat::json, list.total(),
+        list.numFiltered(), list.revision());
     return ExitCodes.OK;
   }
 

@@ -2,18 +2,14 @@ package io.raftgcs.cli.nodes;
 
 import io.raftgcs.cli.ExitCodes;
 import io.raftgcs.cli.GcsCommand;
-import io.raftgcs.cli.output.Output;
 import io.raftgcs.client.GcsClient;
 import io.raftgcs.client.NodeIds;
 import io.raftgcs.client.NodeList;
 import io.raftgcs.client.NodeQuery;
-import io.raftgcs.proto.GcsNodeInfo;
 import io.raftgcs.proto.NodeState;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,23 +34,8 @@ public final class NodesListCommand extends GcsCommand {
   protected int run(GcsClient client) {
     NodeQuery q = query();
     NodeList list = (stale ? client.nodes().stale() : client.nodes()).getAll(q);
-    List<List<String>> rows = new ArrayList<>();
-    List<Object> nodes = new ArrayList<>();
-    for (GcsNodeInfo n : list.nodes()) {
-      rows.add(NodeFormat.row(n));
-      nodes.add(NodeFormat.json(n));
-    }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("nodes", nodes);
-    json.put("total", list.total());
-    json.put("num_filtered", list.numFiltered());
-    json.put("revision", list.revision());
-    print(new Output(new Output.Table(NodeFormat.header(), rows), json));
-    if (!json()) {
-      out().printf("%d shown, %d total, %d filtered out, at revision %d%n", list.nodes().size(),
-          list.total(), list.numFiltered(), list.revision());
-      out().flush();
-    }
+    printPage("nodes", NodeFormat.header(), list.nodes(), NodeFormat::row, NodeFormat::json, list.total(),
+        list.numFiltered(), list.revision());
     return ExitCodes.OK;
   }
 

@@ -2,7 +2,6 @@ package io.raftgcs.cli.pgs;
 
 import io.raftgcs.cli.ExitCodes;
 import io.raftgcs.cli.GcsCommand;
-import io.raftgcs.cli.output.Output;
 import io.raftgcs.client.GcsClient;
 import io.raftgcs.client.NodeIds;
 import io.raftgcs.client.PlacementGroupClient;
@@ -10,10 +9,8 @@ import io.raftgcs.proto.PlacementGroupTableData;
 import io.raftgcs.proto.PlacementGroupTableData.PlacementGroupState;
 import io.raftgcs.proto.PlacementStrategy;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,31 +42,17 @@ public final class PgsListCommand extends GcsCommand {
     PlacementGroupClient pgs = stale ? client.placementGroups().stale() : client.placementGroups();
     // Filters are applied here, so the server is asked for everything when there are some.
     PlacementGroupClient.PlacementGroupList list = pgs.getAll(filters.isEmpty() ? limit : null);
-    List<List<String>> rows = new ArrayList<>();
-    List<Object> json = new ArrayList<>();
+    List<PlacementGroupTableData> shown = new ArrayList<>();
     long filtered = 0;
     for (PlacementGroupTableData g : list.groups()) {
       if (!match.test(g)) {
         filtered++;
-        continue;
+      } else if (limit == null || shown.size() < limit) {
+        shown.add(g);
       }
-      if (limit != null && json.size() >= limit) {
-        continue;
-      }
-      rows.add(PgFormat.row(g));
-      json.add(PgFormat.json(g));
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("placement_groups", json);
-    m.put("total", list.total());
-    m.put("num_filtered", filtered);
-    m.put("revision", list.revision());
-    print(new Output(new Output.Table(PgFormat.header(), rows), m));
-    if (!json()) {
-      out().printf("%d shown, %d total, %d filtered out, at revision %d%n", json.size(),
-          list.total(), filtered, list.revision());
-      out().flush();
-    }
+    printPage("placement_groups", PgFormat.header(), shown, PgFormat::row, PgFormat::json, list.total(), filtered,
+        list.revision());
     return ExitCodes.OK;
   }
 
