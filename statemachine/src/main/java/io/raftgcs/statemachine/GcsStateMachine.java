@@ -63,6 +63,8 @@ public final class GcsStateMachine extends BaseStateMachine {
   private CheckpointSnapshots snapshots;
   private volatile SnapshotInfo latestSnapshot;
   private long dbAppliedIndex;
+  /** Last digest computed; valid while the store's applied index has not moved (state changes only by apply). */
+  private volatile StateDigest.Value digestCache;
 
   /**
    * @param dbDir folder of the live RocksDB; must not be inside the Ratis storage folder
@@ -109,6 +111,7 @@ public final class GcsStateMachine extends BaseStateMachine {
       setLastAppliedTermIndex(snap.get().termIndex());
     }
     store = s;
+    digestCache = null;
     waiters.advance(dbAppliedIndex);
     for (StateMachineListener l : listeners) {
       l.onReloaded(dbAppliedIndex);
@@ -190,7 +193,13 @@ public final class GcsStateMachine extends BaseStateMachine {
   public StateDigest.Value digest() {
     lock.readLock().lock();
     try {
-      return StateDigest.compute(store);
+      StateDigest.Value cached = digestCache;
+      if (cached != null && cached.index() == store.appliedTermIndex(null)[1]) {
+        return cached;
+      }
+      StateDigest.Value v = StateDigest.compute(store);
+      digestCache = v;
+      return v;
     } finally {
       lock.readLock().unlock();
     }

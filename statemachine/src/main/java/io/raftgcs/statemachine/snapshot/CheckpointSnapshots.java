@@ -83,7 +83,7 @@ public final class CheckpointSnapshots {
     String name = "snap_" + ti.getTerm() + "_" + ti.getIndex();
     Path dest = smDir.resolve(name);
     if (Files.isRegularFile(dest.resolve(MANIFEST))) {
-      return latest().orElseThrow();
+      return new Snapshot(ti, dest, SnapshotManifest.parseFrom(Files.readAllBytes(dest.resolve(MANIFEST))));
     }
     Path tmp = smDir.resolve("tmp." + name);
     deleteTree(tmp);
