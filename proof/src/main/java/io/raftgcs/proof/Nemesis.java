@@ -118,15 +118,18 @@ public final class Nemesis {
     }
   }
 
-  /** Runs the plan until {@code endNs} (no new fault starts after it). */
-  public void run(long endNs) throws Exception {
+  /**
+   * Runs the plan until {@code endNs}: no new fault starts after it, except that the run goes on past
+   * it (by at most five minutes) until at least {@code minFaults} faults were injected, so a slow,
+   * loaded machine still gets the faults it was asked for.
+   */
+  public void run(long endNs, int minFaults) throws Exception {
     int n = 0;
+    long hardEnd = endNs + 300_000_000_000L;
     sleepMs(2000);
     for (Step step : plan) {
-      if (clock.getAsLong() + step.holdMs() * 1_000_000L > endNs && n > 0) {
-        break;
-      }
-      if (clock.getAsLong() >= endNs) {
+      boolean owed = n < minFaults && clock.getAsLong() < hardEnd;
+      if (!owed && (clock.getAsLong() + step.holdMs() * 1_000_000L > endNs || clock.getAsLong() >= endNs)) {
         break;
       }
       if (!awaitHealthy(60_000)) {

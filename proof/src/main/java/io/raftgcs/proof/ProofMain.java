@@ -15,8 +15,10 @@ public final class ProofMain {
   static final String USAGE = """
       usage: proof [--duration 60s] [--replicas 3] [--seed S] [--faults LIST] [--workers 4] [--set-workers 2]
                    [--keys 8] [--think-us 2000] [--check-budget 20s] [--keep DIR] [--keep-always]
+                   [--min-faults N]
         --faults: comma list of all (default), none, kill (= kill-leader,kill-follower), kill-leader,
                   kill-follower, kill-all, stop (= stop-leader), wipe, snapshot-install, partition (not yet supported)
+        --min-faults: inject at least N faults even if that runs past --duration (default 1 when faults are on)
       """;
 
   public static void main(String[] args) {
@@ -47,6 +49,7 @@ public final class ProofMain {
     long budget = 20_000;
     Path keep = null;
     boolean keepAlways = false;
+    Integer minFaults = null;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String a = rest.remove(0);
@@ -80,6 +83,7 @@ public final class ProofMain {
         case "--think-us" -> think = Long.parseLong(v);
         case "--check-budget" -> budget = millis(v);
         case "--keep" -> keep = Path.of(v);
+        case "--min-faults" -> minFaults = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -88,7 +92,7 @@ public final class ProofMain {
     }
     ProofRun.Config d = ProofRun.Config.defaults(duration, replicas, seed, Nemesis.Kind.parse(faults));
     ProofRun.Config cfg = new ProofRun.Config(duration, replicas, seed, d.faults(), workers, setWorkers, keys, think,
-        budget, keep, keepAlways, d.serverArgs());
+        budget, keep, keepAlways, d.serverArgs(), minFaults != null ? minFaults : d.minFaults());
     ProofRun.Report r = new ProofRun(cfg, System.out).run();
     return r.passed() ? 0 : 1;
   }

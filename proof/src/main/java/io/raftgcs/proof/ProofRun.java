@@ -27,13 +27,14 @@ public final class ProofRun {
 
   public record Config(long durationMs, int replicas, long seed, List<Nemesis.Kind> faults, int registerWorkers,
       int setWorkers, int keys, long thinkMicros, long budgetMsPerKey, Path keepDir, boolean keepAlways,
-      List<String> serverArgs) {
+      List<String> serverArgs, int minFaults) {
     public static Config defaults(long durationMs, int replicas, long seed, List<Nemesis.Kind> faults) {
       return new Config(durationMs, replicas, seed, faults, 4, 2, 8, 2000, 20_000, null, false,
           // The watch checker replays the whole committed history from revision 1 at the end, so the
           // servers keep all of it (the default bound of 100,000 revisions is shorter than a long run).
           List.of("--snapshot-threshold", "500", "--log-segment-bytes", "65536",
-              "--event-history", "100000000", "--event-history-bytes", "8000000000"));
+              "--event-history", "100000000", "--event-history-bytes", "8000000000"),
+          faults.isEmpty() ? 0 : 1);
     }
   }
 
@@ -117,7 +118,7 @@ public final class ProofRun {
             cfg.thinkMicros());
         wl.start();
         long end = System.nanoTime() - t0 + cfg.durationMs() * 1_000_000L;
-        nemesis.run(end);
+        nemesis.run(end, cfg.minFaults());
         long left = end - (System.nanoTime() - t0);
         if (left > 0) {
           Thread.sleep(left / 1_000_000);
