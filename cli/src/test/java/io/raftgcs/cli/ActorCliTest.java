@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import io.raftgcs.client.ActorHosting;
+import io.raftgcs.client.AssignmentFeed;
 import io.raftgcs.client.GcsClient;
 import io.raftgcs.client.NodeAgent;
 import io.raftgcs.client.NodeIds;
@@ -283,5 +284,34 @@ class ActorCliTest {
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.lastLine().matches("subscribers=3 deliveries=150 p50_ms=[0-9.]+ "
         + "p99_ms=[0-9.]+ write_per_s=[0-9.]+ baseline_write_per_s=[0-9.]+"), r.out());
+  }
+
+  @Test
+  @Order(6)
+  void agentsSharingOneFeedHostTheirActors() throws Exception {
+    try (AssignmentFeed feed = AssignmentFeed.start(client)) {
+      List<NodeAgent> shared = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        NodeAgent a = NodeAgent.builder(client).address("127.0.0.1").name("shared-" + i)
+            .resources(Map.of("CPU", 4.0)).heartbeatPeriod(Duration.ofMillis(200))
+            .hostActors(ActorHosting.immediate().withSharedFeed(feed)).build();
+        a.start().get(30, TimeUnit.SECONDS);
+        shared.add(a);
+      }
+      byte[] job = randomId(4);
+      List<byte[]> ids = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        ids.add(register("Shared", null, 0, job).getActorId().toByteArray());
+      }
+      for (byte[] id : ids) {
+        ActorTableData a = client.actors().createActor(id, true, Duration.ofSeconds(30));
+        assertEquals(ActorState.ALIVE, a.getState(), a.toString());
+      }
+      long started = shared.stream().mapToLong(NodeAgent::actorsStarted).sum();
+      assertEquals(ids.size(), started, "each placement started exactly once, on its own node");
+      for (NodeAgent a : shared) {
+        a.closeAsync().get(30, TimeUnit.SECONDS);
+      }
+    }
   }
 }

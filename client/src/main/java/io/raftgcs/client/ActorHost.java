@@ -42,7 +42,8 @@ final class ActorHost {
 
   // Guarded by this.
   private long generation;
-  private Subscription subscription;
+  /** The per-node stream, or this node's tap of a shared feed. */
+  private AutoCloseable subscription;
   /** Actor id → the placement attempt seen (and reported or about to be) on the current node. */
   private final Map<ByteString, Long> attempts = new HashMap<>();
   private boolean closed;
@@ -55,7 +56,7 @@ final class ActorHost {
 
   /** Follows the placements of {@code nodeId} (and stops following the previous id). */
   void attach(byte[] nodeId) {
-    Subscription old;
+    AutoCloseable old;
     long gen;
     synchronized (this) {
       if (closed) {
@@ -66,23 +67,78 @@ final class ActorHost {
       attempts.clear();
       gen = ++generation;
     }
-    if (old != null) {
-      old.close();
-    }
+    closeQuietly(old);
     listThenWatch(nodeId.clone(), gen);
   }
 
   void close() {
-    Subscription s;
+    AutoCloseable s;
     synchronized (this) {
       closed = true;
       generation++;
       s = subscription;
       subscription = null;
     }
-    if (s != null) {
-      s.close();
+    closeQuietly(s);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
     }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.debug("closing a placement stream failed: {}", e.toString());
+    }
+  }
+
+  /** The shared-feed variant: join before listing, so nothing after the listing is missed. */
+  private void listThenTap(byte[] nodeId, long gen) {
+    Listener listener = new Listener(nodeId, gen);
+    AssignmentFeed.Tap tap = hosting.sharedFeed().join(nodeId, new AssignmentFeed.Sink() {
+      @Override
+      public void onEvents(EventBatch mine) {
+        listener.onEvents(mine);
+      }
+
+      @Override
+      public void onLost(GcsException error) {
+        listener.onError(error);
+      }
+    });
+    AutoCloseable old;
+    synchronized (this) {
+      if (!current(gen)) {
+        tap.close();
+        return;
+      }
+      old = subscription;
+      subscription = tap;
+    }
+    if (old != tap) {
+      closeQuietly(old);
+    }
+    client.actors().getNodeAssignmentsAsync(nodeId).whenComplete((list, err) -> {
+      if (!current(gen)) {
+        return;
+      }
+      if (err != null) {
+        long delay;
+        synchronized (this) {
+          delay = TimeUnit.NANOSECONDS.toMillis(backoff.nextDelayNanos());
+        }
+        later(() -> listThenWatch(nodeId, gen), delay);
+        return;
+      }
+      synchronized (this) {
+        backoff.reset();
+      }
+      for (ActorTableData a : list.actors()) {
+        offer(nodeId, a, gen);
+      }
+      tap.listed(list.revision());
+    });
   }
 
   private synchronized boolean current(long gen) {
@@ -91,6 +147,10 @@ final class ActorHost {
 
   private void listThenWatch(byte[] nodeId, long gen) {
     if (!current(gen)) {
+      return;
+    }
+    if (hosting.sharedFeed() != null) {
+      listThenTap(nodeId, gen);
       return;
     }
     client.actors().getNodeAssignmentsAsync(nodeId).whenComplete((list, err) -> {

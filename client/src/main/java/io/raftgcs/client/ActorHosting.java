@@ -10,8 +10,14 @@ import java.util.Objects;
  *
  * @param startDelay time from seeing the placement to reporting it started (or failed)
  * @param failureRate probability in [0, 1] that a start fails
+ * @param sharedFeed when set, the agents take their placements from this one shared stream instead
+ *     of a stream each (for many agents in one process); null: a stream per agent
  */
-public record ActorHosting(Duration startDelay, double failureRate) {
+public record ActorHosting(Duration startDelay, double failureRate, AssignmentFeed sharedFeed) {
+  public ActorHosting(Duration startDelay, double failureRate) {
+    this(startDelay, failureRate, null);
+  }
+
   public ActorHosting {
     Objects.requireNonNull(startDelay, "startDelay");
     if (startDelay.isNegative()) {
@@ -28,10 +34,14 @@ public record ActorHosting(Duration startDelay, double failureRate) {
   }
 
   public ActorHosting withStartDelay(Duration d) {
-    return new ActorHosting(d, failureRate);
+    return new ActorHosting(d, failureRate, sharedFeed);
   }
 
   public ActorHosting withFailureRate(double p) {
-    return new ActorHosting(startDelay, p);
+    return new ActorHosting(startDelay, p, sharedFeed);
+  }
+
+  public ActorHosting withSharedFeed(AssignmentFeed feed) {
+    return new ActorHosting(startDelay, failureRate, feed);
   }
 }

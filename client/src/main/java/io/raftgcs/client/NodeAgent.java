@@ -404,7 +404,10 @@ public final class NodeAgent implements AutoCloseable {
         avail = template.getResourcesTotalMap();
         l = null;
       }
-      Duration attempt = Duration.ofMillis(Math.max(200, Math.min(2000, period)));
+      // Patient attempts: a beat the leader answers late still counts, while a cancelled one is
+      // retried on a replica that is probably not the leader. A busy leader (a registration storm of
+      // thousands of nodes) answers in seconds; giving up after one period turns that into silence.
+      Duration attempt = Duration.ofMillis(Math.max(2000, Math.min(5000, 3 * period)));
       f = client.nodes().heartbeatAsync(id, avail, l, attempt, HEARTBEAT_ATTEMPTS);
       inFlight = f;
     }

@@ -80,6 +80,7 @@ public final class GcsServer implements AutoCloseable {
     this.monitor = new HeartbeatMonitor(stateMachine, writes, clock, cfg.nodes());
     this.scheduler = new ActorScheduler(stateMachine, writes, clock, cfg.scheduler());
     stateMachine.addListener(scheduler);
+    stateMachine.addListener(monitor);
     this.pgScheduler = new PlacementGroupScheduler(stateMachine, writes, cfg.scheduler());
     stateMachine.addListener(pgScheduler);
     this.runtimeEnvExpirer = new io.raftgcs.server.leader.RuntimeEnvExpirer(stateMachine, writes, clock,
@@ -126,8 +127,9 @@ public final class GcsServer implements AutoCloseable {
   public GcsServer start() throws IOException {
     raft.start();
     grpc.start();
-    LOG.info("replica {} serving API on {} and Raft on {}", cfg.id(), cfg.self().apiAddress(),
-        cfg.self().raftAddress());
+    LOG.info("replica {} serving API on {} and Raft on {}{}", cfg.id(), cfg.self().apiAddress(),
+        cfg.self().raftAddress(), cfg.raftBindPort() == cfg.self().raftPort() ? ""
+            : " (listening on port " + cfg.raftBindPort() + ")");
     return this;
   }
 

@@ -6,6 +6,7 @@ import io.raftgcs.cli.GcsCommand;
 import io.raftgcs.cli.StopSignal;
 import io.raftgcs.cli.output.Json;
 import io.raftgcs.client.ActorHosting;
+import io.raftgcs.client.AssignmentFeed;
 import io.raftgcs.client.GcsClient;
 import io.raftgcs.client.NodeAgent;
 import io.raftgcs.proto.EventBatch;
@@ -88,6 +89,16 @@ public final class AgentSimulateCommand extends GcsCommand {
       description = "Simulated worker start time per actor (default: ${DEFAULT-VALUE}).")
   long actorStartMs;
 
+  @Option(names = "--register-concurrency", paramLabel = "K", defaultValue = "256",
+      description = "At most K registrations in flight at a time, as nodes of a real cluster come "
+          + "up over a while rather than in one instant (default: ${DEFAULT-VALUE}).")
+  int registerConcurrency;
+
+  @Option(names = "--per-node-streams", description = "Each node follows its placements on a "
+      + "stream of its own, as separate agent processes would; default: the nodes of this process "
+      + "share one placement stream.")
+  boolean perNodeStreams;
+
   /** Test hook: the running command's stop switch. */
   volatile StopSignal stopSignal;
 
@@ -102,11 +113,15 @@ public final class AgentSimulateCommand extends GcsCommand {
     if (!(actorFailureRate >= 0 && actorFailureRate <= 1)) {
       throw usage("--actor-failure-rate must be in [0, 1]");
     }
+    if (registerConcurrency < 1) {
+      throw usage("--register-concurrency must be at least 1");
+    }
     if (actorStartMs < 0) {
       throw usage("--actor-start-ms must not be negative");
     }
+    AssignmentFeed feed = actors && !perNodeStreams ? AssignmentFeed.start(client) : null;
     ActorHosting hosting = actors
-        ? new ActorHosting(Duration.ofMillis(actorStartMs), actorFailureRate) : null;
+        ? new ActorHosting(Duration.ofMillis(actorStartMs), actorFailureRate, feed) : null;
     Map<String, Double> res = parseResources(resources);
     Map<String, String> lbl = parseLabels(labels);
     PrintStream out = out();
@@ -133,19 +148,7 @@ public final class AgentSimulateCommand extends GcsCommand {
     try (StopSignal stop = StopSignal.install()) {
       stopSignal = stop;
       long endNanos = duration == null ? Long.MAX_VALUE : t0 + duration.toNanos();
-      List<CompletableFuture<byte[]>> starts = new ArrayList<>(nodes);
-      for (NodeAgent a : agents) {
-        starts.add(a.start());
-        if (watch) {
-          a.watchNode(new Subscription.Listener() {
-            @Override
-            public void onEvents(EventBatch batch) {
-              nodeEvents.addAndGet(batch.getEventsCount());
-            }
-          });
-        }
-      }
-      CompletableFuture<Void> all = CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new));
+      CompletableFuture<Void> all = startAll(agents, nodeEvents);
       boolean registered = false;
       long lastStats = System.nanoTime();
       long lastBeats = 0;
@@ -210,6 +213,9 @@ public final class AgentSimulateCommand extends GcsCommand {
       } catch (ExecutionException | TimeoutException e) {
         // counted below
       }
+      if (feed != null) {
+        feed.close();
+      }
       long failed = closes.stream().filter(f -> !f.isDone() || f.isCompletedExceptionally())
           .count();
       long unregistered = agents.stream().filter(a -> a.nodeId() != null).count() - failed;
@@ -225,6 +231,47 @@ public final class AgentSimulateCommand extends GcsCommand {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Starts the agents on a thread of its own, at most {@code registerConcurrency} registrations in
+   * flight; completes when every agent has registered once (or one failed for good).
+   */
+  private CompletableFuture<Void> startAll(List<NodeAgent> agents, AtomicLong nodeEvents) {
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(registerConcurrency);
+    Thread starter = new Thread(() -> {
+      List<CompletableFuture<byte[]>> starts = new ArrayList<>(agents.size());
+      try {
+        for (NodeAgent a : agents) {
+          slots.acquire();
+          CompletableFuture<byte[]> f = a.start();
+          f.whenComplete((id, e) -> slots.release());
+          starts.add(f);
+          if (watch) {
+            a.watchNode(new Subscription.Listener() {
+              @Override
+              public void onEvents(EventBatch batch) {
+                nodeEvents.addAndGet(batch.getEventsCount());
+              }
+            });
+          }
+        }
+        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
+            .whenComplete((v, e) -> {
+              if (e != null) {
+                all.completeExceptionally(e);
+              } else {
+                all.complete(null);
+              }
+            });
+      } catch (InterruptedException e) {
+        all.completeExceptionally(e);
+      }
+    }, "agent-starter");
+    starter.setDaemon(true);
+    starter.start();
+    return all;
   }
 
   private static void line(PrintStream out, boolean json, String human, Map<String, Object> m) {

@@ -6,6 +6,7 @@ import io.raftgcs.cli.ExitCodes;
 import io.raftgcs.cli.GcsCommand;
 import io.raftgcs.cli.output.Output;
 import io.raftgcs.client.ActorHosting;
+import io.raftgcs.client.AssignmentFeed;
 import io.raftgcs.client.ActorQuery;
 import io.raftgcs.client.GcsClient;
 import io.raftgcs.client.GcsException;
@@ -93,7 +94,8 @@ public final class BenchActorsCommand extends GcsCommand {
     double cpus = cpusPerNode > 0 ? cpusPerNode : actors / nodes + 1;
     boolean json = json();
     List<NodeAgent> agents = new ArrayList<>(nodes);
-    try (GcsClient agentClient = newClient()) {
+    try (GcsClient agentClient = newClient();
+        AssignmentFeed feed = AssignmentFeed.start(agentClient)) {
       try {
         long t0 = System.nanoTime();
         List<CompletableFuture<byte[]>> starts = new ArrayList<>();
@@ -103,7 +105,7 @@ public final class BenchActorsCommand extends GcsCommand {
               .name("bench-" + run + "-" + i).hostname("bench-" + i)
               .resources(Map.of("CPU", cpus))
               .heartbeatPeriod(Duration.ofMillis(heartbeatMs))
-              .hostActors(new ActorHosting(Duration.ofMillis(actorStartMs), 0)).build();
+              .hostActors(new ActorHosting(Duration.ofMillis(actorStartMs), 0, feed)).build();
           agents.add(a);
           starts.add(a.start());
         }

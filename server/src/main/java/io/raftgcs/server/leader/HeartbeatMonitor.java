@@ -10,6 +10,10 @@ import io.raftgcs.proto.NodeState;
 import io.raftgcs.server.api.WritePath;
 import io.raftgcs.server.config.NodeMonitorConfig;
 import io.raftgcs.statemachine.GcsStateMachine;
+import io.raftgcs.statemachine.StateMachineListener;
+import io.raftgcs.proto.Channel;
+import io.raftgcs.proto.Event;
+import io.raftgcs.proto.EventBatch;
 import io.raftgcs.statemachine.table.NodeReader;
 import java.time.Clock;
 import java.util.HashSet;
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #heartbeat} from gRPC threads; {@link #tick} on its own scheduler (tests call it
  * directly with an injected clock). Soft state, rebuilt on every start.
  */
-public final class HeartbeatMonitor implements LeaderService {
+public final class HeartbeatMonitor implements LeaderService, StateMachineListener {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatMonitor.class);
 
   /** The last report of one node, as this leader received it. */
@@ -48,6 +52,11 @@ public final class HeartbeatMonitor implements LeaderService {
   private final Map<ByteString, Beat> beats = new ConcurrentHashMap<>();
   private final Map<ByteString, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<ByteString> proposing = ConcurrentHashMap.newKeySet();
+  /**
+   * Node ids alive at the last tick and unchanged since: a heartbeat from one of them needs no store
+   * read. Any applied change to a node's row takes it out until the next tick.
+   */
+  private volatile Set<ByteString> knownAlive = Set.of();
   private ScheduledExecutorService scheduler;
   private ScheduledFuture<?> task;
   private volatile boolean active;
@@ -68,6 +77,7 @@ public final class HeartbeatMonitor implements LeaderService {
     beats.clear();
     firstSeen.clear();
     proposing.clear();
+    knownAlive = Set.of();
     // Every node alive now gets a full timeout from this moment; nodes registered later from when seen.
     long startedAt = clock.millis();
     for (GcsNodeInfo n : aliveNodes()) {
@@ -92,15 +102,34 @@ public final class HeartbeatMonitor implements LeaderService {
     }
     beats.clear();
     firstSeen.clear();
+    knownAlive = Set.of();
   }
 
   public boolean isActive() {
     return active;
   }
 
-  /** Records a heartbeat; false if the node is not alive in the table (the agent must re-register). */
+  /** Apply thread: a changed node row (death, drain, re-registration) is read from the store again. */
+  @Override
+  public void onApplied(long index, EventBatch events) {
+    Set<ByteString> known = knownAlive;
+    if (known.isEmpty()) {
+      return;
+    }
+    for (Event e : events.getEventsList()) {
+      if (e.getChannel() == Channel.NODE) {
+        known.remove(e.getKey());
+      }
+    }
+  }
+
+  /**
+   * Records a heartbeat; false if the node is not alive in the table (the agent must re-register).
+   * Nodes alive at the last tick are taken from memory; only a node registered or changed since
+   * costs a read of the table.
+   */
   public boolean heartbeat(HeartbeatRequest req) {
-    if (!isAlive(req.getNodeId())) {
+    if (!knownAlive.contains(req.getNodeId()) && !isAlive(req.getNodeId())) {
       return false;
     }
     beats.put(req.getNodeId(), new Beat(clock.millis(), req));
@@ -147,6 +176,9 @@ public final class HeartbeatMonitor implements LeaderService {
     }
     beats.keySet().retainAll(alive);
     firstSeen.keySet().retainAll(alive);
+    Set<ByteString> known = ConcurrentHashMap.newKeySet(alive.size());
+    known.addAll(alive);
+    knownAlive = known;
   }
 
   private List<GcsNodeInfo> aliveNodes() {

@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * This replica's event fan-out. The apply thread only hands each applied batch to a single dispatcher
  * thread, so subscribers can never slow apply down. The dispatcher appends to a bounded in-memory ring of
- * recent batches, advances {@link #published()}, and wakes the subscribers the batch concerns. Each
- * subscriber keeps its own cursor and reads the ring (or, when it is behind the ring, the persisted
- * history in RocksDB) at its own pace.
+ * recent batches (for subscribers catching up), looks up in an {@link InterestIndex} which subscribers the
+ * batch concerns and pushes each its part, then advances {@link #routed()}. A subscriber that no batch
+ * concerns costs nothing per batch. A new subscriber first catches up from its start revision (the ring,
+ * or the persisted history in RocksDB when older) to the revision at which routing to it began.
  *
- * <p>Soft state (the ring, the subscriber set); the history itself is replicated and persisted.
+ * <p>Threads: {@link #onApplied}/{@link #onReloaded} from the apply thread; all index changes on the
+ * dispatcher thread. Soft state (the ring, the index); the history itself is replicated and persisted.
  */
 public final class EventBus implements StateMachineListener, AutoCloseable {
   private final GcsStateMachine stateMachine;
@@ -31,7 +33,9 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
   private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "pubsub-dispatch"));
   private final ExecutorService senders;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pubsub-tick"));
+  private final InterestIndex index = new InterestIndex();
   private volatile long published;
+  private volatile long routed;
 
   public EventBus(GcsStateMachine stateMachine, int ringCapacity, int senderThreads) {
     this.stateMachine = stateMachine;
@@ -49,6 +53,11 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
   /** Highest applied revision whose events (if any) are readable through {@link #read}. */
   public long published() {
     return published;
+  }
+
+  /** Every batch up to this revision has been pushed to the subscribers it concerns. */
+  long routed() {
+    return routed;
   }
 
   /** Revisions before this are gone from history: a subscriber needing them must re-list. */
@@ -70,11 +79,10 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
         }
       }
       published = index;
-      for (Subscriber s : subscribers) {
-        if (events.getEventsCount() == 0 || s.filter().matchesAny(events)) {
-          s.wake();
-        }
+      if (events.getEventsCount() > 0 && this.index.size() > 0) {
+        this.index.route(events).forEach(Subscriber::offer);
       }
+      routed = index;
     });
   }
 
@@ -86,7 +94,9 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     dispatch(() -> {
       ring.clear();
       published = index;
-      subscribers.forEach(Subscriber::wake);
+      // Routed subscribers catch up through the new store's history before taking pushed batches again.
+      subscribers.forEach(s -> s.reloaded(index));
+      routed = index;
     });
   }
 
@@ -118,12 +128,20 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     return stateMachine.read(store -> HistoryReader.read(store, from, to, max));
   }
 
+  /** Routing to {@code s} starts with the next batch the dispatcher handles; it catches up to there first. */
   void add(Subscriber s) {
     subscribers.add(s);
+    dispatch(() -> {
+      if (subscribers.contains(s)) {
+        index.add(s);
+        s.joined(routed);
+      }
+    });
   }
 
   void remove(Subscriber s) {
     subscribers.remove(s);
+    dispatch(() -> index.remove(s));
   }
 
   public int subscriberCount() {

@@ -22,15 +22,6 @@ record EventFilter(Channel channel, String namespace, ByteString key, ByteString
     return e.getKey().startsWith(prefix);
   }
 
-  boolean matchesAny(EventBatch b) {
-    for (Event e : b.getEventsList()) {
-      if (matches(e)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** The batch cut down to matching events (all of them, never split across messages), or null. */
   EventBatch select(EventBatch b) {
     EventBatch.Builder out = null;
