@@ -129,7 +129,7 @@ public final class Gcsctl implements Runnable {
     return timeout.toMillis();
   }
 
-  List<String> endpointList() {
+  public List<String> endpointList() {
     return Arrays.stream(endpoints.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .toList();
   }

@@ -314,4 +314,15 @@ class ActorCliTest {
       }
     }
   }
+
+  @Test
+  @Order(7)
+  void benchNodeDeathKillsAnAgentProcessAndSeesItsNodeDie() {
+    // This cluster's monitor: 3 s timeout. The agent runs as a separate JVM and gets SIGKILL.
+    Run r = gcsctl("bench", "node-death", "--runs", "1", "--heartbeat-ms", "200");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.lastLine().matches("runs=1 detect_p50_ms=[0-9]+ detect_max_ms=[0-9]+"), r.out());
+    long ms = Long.parseLong(r.lastLine().replaceAll(".*detect_max_ms=", ""));
+    assertTrue(ms >= 2000, "declared dead before its timeout could have run out: " + r.out());
+  }
 }
