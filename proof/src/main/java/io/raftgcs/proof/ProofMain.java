@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code proof --duration 60s --replicas 3 --seed S [--faults kill,stop,...]}: the long form. Prints the
- * seed, the fault schedule and, last, one summary line; exits 1 on any lost write, linearizability
- * violation, watch anomaly or digest mismatch (the run's history and server logs are kept).
+ * {@code proof --duration 60s --replicas 3 --seed S [--faults kill,partition,membership,...]}: the long
+ * form. Prints the seed, the fault schedule and, last, one summary line; exits 1 on any lost write,
+ * linearizability violation, watch anomaly or digest mismatch (the run's history and server logs are kept).
  */
 public final class ProofMain {
   private ProofMain() {}
@@ -17,7 +17,12 @@ public final class ProofMain {
                    [--keys 8] [--think-us 2000] [--check-budget 20s] [--keep DIR] [--keep-always]
                    [--min-faults N]
         --faults: comma list of all (default), none, kill (= kill-leader,kill-follower), kill-leader,
-                  kill-follower, kill-all, stop (= stop-leader), wipe, snapshot-install, partition (not yet supported)
+                  kill-follower, kill-all, stop (= stop-leader), wipe, snapshot-install,
+                  partition-leader (cut the leader from all others, both ways),
+                  partition-oneway (the leader sends but hears nothing, or hears but its messages are dropped),
+                  partition (one of the two, per fault), membership (3 -> 5 -> 3 or 5 -> 3 -> 5 under load,
+                  removing the leader); "all" has every kind. Raft traffic always goes through a proxy per
+                  replica (gcs-server --raft-listen-port behind it); partitions need Linux (/proc)
         --min-faults: inject at least N faults even if that runs past --duration (default 1 when faults are on)
       """;
 

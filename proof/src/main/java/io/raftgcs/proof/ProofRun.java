@@ -68,13 +68,11 @@ public final class ProofRun {
     out.println("seed=" + cfg.seed() + " replicas=" + cfg.replicas() + " duration=" + cfg.durationMs() / 1000 + "s faults="
         + cfg.faults().stream().map(k -> k.flag).collect(Collectors.joining(",")) + " workers=" + cfg.registerWorkers()
         + "+" + cfg.setWorkers() + " keys=" + cfg.keys() + " dir=" + root);
-    if (cfg.faults().contains(Nemesis.Kind.PARTITION)) {
-      out.println("partition: NOT INJECTED - gcs-server cannot listen on a port other than its advertised Raft "
-          + "address, so a proxy cannot sit in front of it (needs a server option such as --raft-listen-port)");
-    }
     List<String> problems = new ArrayList<>();
     long t0 = System.nanoTime();
-    ServerCluster cluster = new ServerCluster(cfg.replicas(), root, cfg.serverArgs());
+    // two spare slots for the membership fault to add (3 -> 5 -> 3, 5 -> 3 -> 5)
+    int slots = cfg.replicas() + (cfg.faults().contains(Nemesis.Kind.MEMBERSHIP) ? 2 : 0);
+    ServerCluster cluster = new ServerCluster(cfg.replicas(), slots, root, cfg.serverArgs());
     Thread reaper = new Thread(cluster::close, "proof-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
     List<Op> history;
@@ -87,6 +85,7 @@ public final class ProofRun {
     int digestMismatches = 0;
     int watchAnomalies = 0;
     List<String> lost = new ArrayList<>();
+    List<String> members = new ArrayList<>();
     Workload wl = null;
     try {
       cluster.startAll();
@@ -124,7 +123,8 @@ public final class ProofRun {
           Thread.sleep(left / 1_000_000);
         }
         // heal anything left and let the cluster settle before the final reads
-        for (int i = 0; i < cluster.size(); i++) {
+        cluster.links().heal();
+        for (int i : cluster.members()) {
           if (cluster.isStopped(i)) {
             cluster.sigcont(i);
           }
@@ -137,6 +137,8 @@ public final class ProofRun {
         }
         wl.stopAndJoin();
         faults = nemesis.events();
+        nemesis.anomalies().forEach(a -> problems.add("nemesis: " + a));
+        members.addAll(cluster.ids(cluster.members()));
 
         // final reads of every register key, recorded as part of the history
         try (GcsClient fin = Workload.newClient(cluster.endpoints())) {
@@ -205,7 +207,8 @@ public final class ProofRun {
         }
 
         // digests: every replica at the same digest index with the same digest
-        String digestProblem = awaitDigests(admin, cluster.size(), 90_000, finalStatus);
+        String digestProblem = awaitDigests(admin, cluster.members().stream().map(cluster::endpoint).toList(), 90_000,
+            finalStatus);
         if (digestProblem != null) {
           digestMismatches++;
           problems.add("digests: " + digestProblem);
@@ -248,7 +251,8 @@ public final class ProofRun {
     out.println("ops: ok=" + ok + " failed=" + failed + " outcome_unknown=" + unk + "; acknowledged unique writes="
         + history.stream().filter(o -> o.outcome() == Op.Outcome.OK && o.key().startsWith(Workload.SET_PREFIX)).count()
         + "; watch: live=" + live.size() + " committed=" + committed.size() + " revisions");
-    out.println("failover ms (leader kill/stop -> next acknowledged write): " + failovers);
+    out.println("failover ms (leader kill/stop/partition -> next acknowledged write): " + failovers);
+    out.println("final members: " + members + "; raft proxies: " + cluster.proxyStats());
     for (MemberStatus s : finalStatus) {
       out.println("  " + s.getId() + " term=" + s.getTerm() + " applied=" + s.getAppliedIndex() + " snapshot="
           + s.getSnapshotIndex() + " log_start=" + s.getLogStartIndex() + " digest=" + s.getDigest() + "@"
@@ -277,8 +281,9 @@ public final class ProofRun {
 
   private static String pids(ServerCluster c) {
     StringBuilder b = new StringBuilder();
-    for (int i = 0; i < c.size(); i++) {
-      b.append(c.id(i)).append(" pid=").append(c.pid(i)).append(" api=").append(c.endpoint(i)).append("; ");
+    for (int i : c.members()) {
+      b.append(c.id(i)).append(" pid=").append(c.pid(i)).append(" api=").append(c.endpoint(i)).append(" raft=")
+          .append(c.peer(i).raftAddress()).append(" (proxy)").append("; ");
     }
     return b.toString();
   }
@@ -297,13 +302,15 @@ public final class ProofRun {
     return -1;
   }
 
-  /** Null when converged; else what differs. */
-  private static String awaitDigests(GcsClient admin, int n, long timeoutMs, List<MemberStatus> last)
-      throws InterruptedException {
+  /** Null when every member (by API endpoint) converged; else what differs. */
+  private static String awaitDigests(GcsClient admin, List<String> memberEndpoints, long timeoutMs,
+      List<MemberStatus> last) throws InterruptedException {
+    int n = memberEndpoints.size();
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     String why = "";
     while (System.nanoTime() < deadline) {
-      List<MemberStatus> st = admin.admin().statusAll().stream().flatMap(r -> r.status().stream()).toList();
+      List<MemberStatus> st = admin.admin().statusAll().stream().filter(r -> memberEndpoints.contains(r.endpoint()))
+          .flatMap(r -> r.status().stream()).toList();
       last.clear();
       last.addAll(st);
       if (st.size() == n && st.stream().map(MemberStatus::getDigestIndex).distinct().count() == 1) {
@@ -322,13 +329,17 @@ public final class ProofRun {
     return why;
   }
 
-  /** Time from each leader kill/pause to the completion of the first acknowledged write invoked after it. */
+  /**
+   * Time from each leader kill/pause/partition (both partition kinds target the leader) to the completion of
+   * the first acknowledged write invoked after it.
+   */
   static List<Long> failovers(List<Nemesis.Event> faults, List<Op> history) {
     List<Op> writes = history.stream().filter(o -> o.isWrite() && o.outcome() == Op.Outcome.OK)
         .sorted(Comparator.comparingLong(Op::invokeNs)).toList();
     List<Long> out = new ArrayList<>();
     for (Nemesis.Event e : faults) {
-      if (e.kind() != Nemesis.Kind.KILL_LEADER && e.kind() != Nemesis.Kind.STOP_LEADER) {
+      if (e.kind() != Nemesis.Kind.KILL_LEADER && e.kind() != Nemesis.Kind.STOP_LEADER
+          && e.kind() != Nemesis.Kind.PARTITION_LEADER && e.kind() != Nemesis.Kind.PARTITION_ONEWAY) {
         continue;
       }
       long best = Long.MAX_VALUE;

@@ -6,42 +6,70 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * N real {@code gcs-server} processes on 127.0.0.1, launched from this JVM's classpath. Data lives in
- * {@code root/data/<id>}, logs in {@code root/logs/<id>.log} (appended across restarts, kept when the
- * data is wiped). Every PID started is appended to {@code root/pids}; {@link #close} SIGKILLs all of
- * them (also stopped ones) by PID.
+ * Real {@code gcs-server} processes on 127.0.0.1, launched from this JVM's classpath, in {@code slots}
+ * numbered slots: the first {@code replicas} form the initial group, the others are spares that a
+ * membership change can add ({@code --join}). {@link #members} is the configuration as the nemesis last
+ * changed it. Data lives in {@code root/data/<id>}, logs in {@code root/logs/<id>.log} (appended across
+ * restarts, kept when the data is wiped). Every PID started is appended to {@code root/pids}; {@link #close}
+ * SIGKILLs all of them (also stopped ones) by PID.
+ *
+ * <p>Raft traffic goes through one {@link LinkProxy} per slot: the address a replica advertises in
+ * {@code --peers} is its proxy's port, and it binds {@code --raft-listen-port} behind it. A proxy attributes
+ * each connection to the replica that opened it by its pid ({@link ProcSockets}), so {@link #links} can cut
+ * any directed link between two replicas. Client API ports are not proxied.
  */
 public final class ServerCluster implements AutoCloseable {
   private final List<PeerSpec> peers;
+  private final int[] listenPorts;
   private final Path root;
   private final List<String> extraArgs;
   private final Process[] procs;
   private final boolean[] stopped;
+  private final Links links = new Links();
+  private final List<LinkProxy> proxies = new ArrayList<>();
+  private final TreeSet<Integer> members = new TreeSet<>();
 
-  public ServerCluster(int n, Path root, List<String> extraArgs) throws IOException {
-    int[] ports = freePorts(2 * n);
+  public ServerCluster(int replicas, int slots, Path root, List<String> extraArgs) throws IOException {
+    int[] ports = freePorts(3 * slots);
     List<PeerSpec> ps = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ps.add(new PeerSpec("n" + (i + 1), "127.0.0.1", ports[2 * i], ports[2 * i + 1]));
+    this.listenPorts = new int[slots];
+    for (int i = 0; i < slots; i++) {
+      ps.add(new PeerSpec("n" + (i + 1), "127.0.0.1", ports[3 * i], ports[3 * i + 1]));
+      listenPorts[i] = ports[3 * i + 2];
     }
     this.peers = List.copyOf(ps);
     this.root = root;
     this.extraArgs = List.copyOf(extraArgs);
-    this.procs = new Process[n];
-    this.stopped = new boolean[n];
+    this.procs = new Process[slots];
+    this.stopped = new boolean[slots];
+    for (int i = 0; i < replicas; i++) {
+      members.add(i);
+    }
     Files.createDirectories(root.resolve("data"));
     Files.createDirectories(root.resolve("logs"));
+    try {
+      for (int i = 0; i < slots; i++) {
+        proxies.add(new LinkProxy(id(i), peers.get(i).raftPort(), listenPorts[i], links, this::sourceOf).start());
+      }
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
   }
 
   static int[] freePorts(int n) throws IOException {
@@ -62,12 +90,17 @@ public final class ServerCluster implements AutoCloseable {
     return out;
   }
 
+  /** Starts every member. */
   public synchronized void startAll() throws IOException {
-    for (int i = 0; i < procs.length; i++) {
+    for (int i : members) {
       start(i);
     }
   }
 
+  /**
+   * Starts slot {@code i}. A member starts with the current members as {@code --peers} (used only when its
+   * data folder is empty); a slot outside the configuration starts with {@code --join} and waits to be added.
+   */
   public synchronized void start(int i) throws IOException {
     if (procs[i] != null && procs[i].isAlive()) {
       throw new IllegalStateException("replica " + id(i) + " is running as pid " + procs[i].pid());
@@ -75,12 +108,19 @@ public final class ServerCluster implements AutoCloseable {
     PeerSpec me = peers.get(i);
     File dir = dataDir(i).toFile();
     dir.mkdirs();
+    TreeSet<Integer> group = new TreeSet<>(members);
+    group.add(i);
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=1",
         "-cp", System.getProperty("java.class.path"),
         GcsServerMain.class.getName(),
-        "--id", me.id(), "--data-dir", dir.getAbsolutePath(), "--peers", PeerSpec.format(peers)));
+        "--id", me.id(), "--data-dir", dir.getAbsolutePath(),
+        "--peers", PeerSpec.format(group.stream().map(peers::get).toList()),
+        "--raft-listen-port", Integer.toString(listenPorts[i])));
+    if (!members.contains(i)) {
+      cmd.add("--join");
+    }
     cmd.addAll(extraArgs);
     File log = root.resolve("logs").resolve(me.id() + ".log").toFile();
     procs[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -161,18 +201,42 @@ public final class ServerCluster implements AutoCloseable {
     return root.resolve("logs");
   }
 
-  public int size() {
+  /** Slots, members or not. */
+  public int slots() {
     return procs.length;
+  }
+
+  /** The slots in the Raft configuration, ascending. */
+  public synchronized List<Integer> members() {
+    return List.copyOf(members);
+  }
+
+  public synchronized boolean isMember(int i) {
+    return members.contains(i);
+  }
+
+  /** Records that slot {@code i} joined ({@code true}) or left the configuration. */
+  public synchronized void setMember(int i, boolean member) {
+    if (member) {
+      members.add(i);
+    } else {
+      members.remove(i);
+    }
   }
 
   public String id(int i) {
     return peers.get(i).id();
   }
 
-  public List<PeerSpec> peers() {
-    return peers;
+  public List<String> ids(List<Integer> slots) {
+    return slots.stream().map(this::id).toList();
   }
 
+  public PeerSpec peer(int i) {
+    return peers.get(i);
+  }
+
+  /** Every slot's API address: clients are seeded with all of them, members or not. */
   public String endpoints() {
     return peers.stream().map(PeerSpec::apiAddress).collect(Collectors.joining(","));
   }
@@ -190,20 +254,55 @@ public final class ServerCluster implements AutoCloseable {
     return -1;
   }
 
-  /** SIGKILLs every process this cluster started, by PID, and waits for them. */
-  @Override
-  public synchronized void close() {
-    for (Process p : procs) {
-      if (p != null && p.isAlive()) {
-        p.destroyForcibly();
+  /** The cut links between replicas (shared by every proxy). */
+  public Links links() {
+    return links;
+  }
+
+  /** Per proxy: connections accepted and how many could not be attributed to a replica. */
+  public String proxyStats() {
+    return proxies.stream().map(LinkProxy::stats).collect(Collectors.joining("; "));
+  }
+
+  public long unattributedConnections() {
+    return proxies.stream().mapToLong(LinkProxy::unattributed).sum();
+  }
+
+  /** The replica whose process opened {@code accepted} (a connection to one of our proxies), else null. */
+  private String sourceOf(Socket accepted) {
+    Map<Long, Integer> byPid = new HashMap<>();
+    synchronized (this) {
+      for (int i = 0; i < procs.length; i++) {
+        if (procs[i] != null && procs[i].isAlive()) {
+          byPid.put(procs[i].pid(), i);
+        }
       }
     }
-    for (Process p : procs) {
-      if (p != null) {
-        try {
-          p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    long pid = ProcSockets.clientPid(accepted.getPort(), accepted.getLocalPort(), byPid.keySet());
+    return pid < 0 ? null : id(byPid.get(pid));
+  }
+
+  /** Heals every link, closes the proxies and SIGKILLs every process this cluster started, by PID. */
+  @Override
+  public void close() {
+    links.heal();
+    links.close();
+    for (LinkProxy p : proxies) {
+      p.close();
+    }
+    synchronized (this) {
+      for (Process p : procs) {
+        if (p != null && p.isAlive()) {
+          p.destroyForcibly();
+        }
+      }
+      for (Process p : procs) {
+        if (p != null) {
+          try {
+            p.waitFor(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         }
       }
     }

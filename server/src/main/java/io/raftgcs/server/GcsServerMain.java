@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gcs-server", mixinStandardHelpOptions = true, version = "raftgcs " + io.raftgcs.server.api.AdminApi.VERSION,
     description = "Runs one replica of the raftgcs quorum.",
-    footer = {"", "Environment: GCS_ID, GCS_DATA_DIR, GCS_PEERS, GCS_CONFIG.",
+    footer = {"", "Environment: GCS_ID, GCS_DATA_DIR, GCS_PEERS, GCS_RAFT_LISTEN_PORT,",
+        "  GCS_CONFIG.",
         "Example: gcs-server --id n1 --data-dir /var/lib/raftgcs/n1 \\",
         "  --peers n1=127.0.0.1:7101:7001,n2=127.0.0.1:7102:7002,n3=127.0.0.1:7103:7003"})
 public final class GcsServerMain implements Callable<Integer> {
@@ -39,6 +40,10 @@ public final class GcsServerMain implements Callable<Integer> {
 
   @Option(names = "--join", description = "start empty and wait to be added by `gcsctl members add` (new member)")
   boolean join;
+
+  @Option(names = "--raft-listen-port", description = "port the Raft server binds when it differs from the one "
+      + "advertised in --peers, e.g. behind a forwarding proxy (default: the advertised port)")
+  Integer raftListenPort;
 
   @Option(names = "--election-timeout-ms", description = "minimum election timeout; max is twice it (default 300)")
   Long electionTimeoutMs;
@@ -115,7 +120,21 @@ public final class GcsServerMain implements Callable<Integer> {
         hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file),
         new io.raftgcs.server.config.SchedulerConfig(num(placementTimeoutMs, file, "placement-timeout-ms",
             cfg.scheduler().placementTimeoutMs()), cfg.scheduler().maxBatch(), cfg.scheduler().periodMs()),
-        join || Boolean.parseBoolean(file.getProperty("join", "false")));
+        join || Boolean.parseBoolean(file.getProperty("join", "false")), listenPort(file));
+  }
+
+  private int listenPort(Properties file) {
+    String v = pick(raftListenPort == null ? null : raftListenPort.toString(), "GCS_RAFT_LISTEN_PORT", file,
+        "raft-listen-port");
+    try {
+      int p = v == null || v.isBlank() ? 0 : Integer.parseInt(v.trim());
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("raft-listen-port: '" + v + "' is not a port");
+    }
   }
 
   private io.raftgcs.server.config.NodeMonitorConfig nodeMonitor(Properties file) {

@@ -23,12 +23,26 @@ public record ServerConfig(
     int proposerMaxBatch,
     NodeMonitorConfig nodes,
     SchedulerConfig scheduler,
-    boolean join) {
+    boolean join,
+    int raftListenPort) {
 
   public ServerConfig {
     if (peers.stream().noneMatch(p -> p.id().equals(id))) {
       throw new IllegalArgumentException("--id " + id + " is not one of --peers " + PeerSpec.format(peers));
     }
+    if (raftListenPort < 0 || raftListenPort > 65535) {
+      throw new IllegalArgumentException("--raft-listen-port " + raftListenPort + " is not a port");
+    }
+  }
+
+  /** Listens on the advertised Raft port ({@code raftListenPort} 0). */
+  public ServerConfig(String id, Path dataDir, List<PeerSpec> peers, Duration electionTimeoutMin,
+      Duration electionTimeoutMax, long snapshotThreshold, long purgePreserveEntries, long logSegmentBytes,
+      long eventHistoryRevisions, long eventHistoryBytes, int proposerMaxInFlight, int proposerMaxBatch,
+      NodeMonitorConfig nodes, SchedulerConfig scheduler, boolean join) {
+    this(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, purgePreserveEntries,
+        logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes,
+        scheduler, join, 0);
   }
 
   public static ServerConfig defaults(String id, Path dataDir, List<PeerSpec> peers) {
@@ -40,31 +54,47 @@ public record ServerConfig(
     return peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
   }
 
+  /**
+   * The port the Raft (gRPC) server binds: {@code raftListenPort} when set, else the advertised one. They differ
+   * when something forwards the advertised address to this replica (the proof harness's fault proxy).
+   */
+  public int raftBindPort() {
+    return raftListenPort > 0 ? raftListenPort : self().raftPort();
+  }
+
+  public ServerConfig withRaftListenPort(int port) {
+    return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+        purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
+        proposerMaxBatch, nodes, scheduler, join, port);
+  }
+
   public ServerConfig withSnapshotThreshold(long threshold, long preserve, long segmentBytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, threshold, preserve,
-        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join);
+        segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join,
+        raftListenPort);
   }
 
   public ServerConfig withEventHistory(long revisions, long bytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
-        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join);
+        purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join,
+        raftListenPort);
   }
 
   public ServerConfig withNodes(NodeMonitorConfig n) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, n, scheduler, join);
+        proposerMaxBatch, n, scheduler, join, raftListenPort);
   }
 
   public ServerConfig withJoin(boolean j) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, nodes, scheduler, j);
+        proposerMaxBatch, nodes, scheduler, j, raftListenPort);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, nodes, s, join);
+        proposerMaxBatch, nodes, s, join, raftListenPort);
   }
 }

@@ -20,7 +20,8 @@ final class RaftProperties4Gcs {
     RaftProperties p = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(p, java.util.List.of(storageDir));
     GrpcConfigKeys.Server.setHost(p, cfg.self().host());
-    GrpcConfigKeys.Server.setPort(p, cfg.self().raftPort());
+    // The bind port; peers dial the address advertised in the group, which a forwarding proxy may own.
+    GrpcConfigKeys.Server.setPort(p, cfg.raftBindPort());
     // ~1 s failover: an election timeout of 300-600 ms; below 300 ms a busy 2-core box sees spurious elections.
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(cfg.electionTimeoutMin().toMillis()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(cfg.electionTimeoutMax().toMillis()));

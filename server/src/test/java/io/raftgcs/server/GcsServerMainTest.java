@@ -1,0 +1,46 @@
+package io.raftgcs.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.raftgcs.server.config.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code --raft-listen-port}: the Raft bind port, from the flag or the config file; the advertised port otherwise. */
+class GcsServerMainTest {
+  private static final String PEERS = "n1=127.0.0.1:7101:7001,n2=127.0.0.1:7102:7002";
+
+  @TempDir Path dir;
+
+  private static ServerConfig resolve(String... args) throws Exception {
+    GcsServerMain m = new GcsServerMain();
+    new CommandLine(m).parseArgs(args);
+    return m.resolve();
+  }
+
+  @Test
+  void bindsTheAdvertisedPortByDefault() throws Exception {
+    ServerConfig c = resolve("--id", "n1", "--data-dir", dir.toString(), "--peers", PEERS);
+    assertEquals(0, c.raftListenPort());
+    assertEquals(7101, c.raftBindPort());
+    assertEquals("127.0.0.1:7101", c.self().raftAddress());
+  }
+
+  @Test
+  void listenPortFromFlagOrConfigFile() throws Exception {
+    ServerConfig c = resolve("--id", "n1", "--data-dir", dir.toString(), "--peers", PEERS,
+        "--raft-listen-port", "9101");
+    assertEquals(9101, c.raftBindPort());
+    assertEquals("127.0.0.1:7101", c.self().raftAddress(), "peers still dial the advertised address");
+
+    Path f = Files.writeString(dir.resolve("gcs.properties"),
+        "id=n2\ndata-dir=" + dir + "\npeers=" + PEERS + "\nraft-listen-port=9202\n");
+    assertEquals(9202, resolve("--config", f.toString()).raftBindPort());
+    assertThrows(IllegalArgumentException.class, () -> resolve("--id", "n1", "--data-dir", dir.toString(),
+        "--peers", PEERS, "--raft-listen-port", "70000"));
+  }
+}
