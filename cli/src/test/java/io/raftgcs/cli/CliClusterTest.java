@@ -266,6 +266,10 @@ class CliClusterTest {
     assertEquals(5, registered.get("nodes").getAsLong());
     assertTrue(lines.stream().anyMatch(l -> l.get("event").getAsString().equals("stats")
         && l.get("registered").getAsLong() == 5 && l.get("heartbeats_per_s").getAsDouble() > 0));
+    JsonObject summary = lines.get(lines.size() - 2);
+    assertEquals("summary", summary.get("event").getAsString());
+    assertTrue(summary.get("heartbeats").getAsLong() > 0, summary.toString());
+    assertTrue(summary.get("heartbeat_p99_ms").getAsDouble() >= summary.get("heartbeat_p50_ms").getAsDouble());
     JsonObject last = lines.get(lines.size() - 1);
     assertEquals("stopped", last.get("event").getAsString());
     assertEquals(5, last.get("unregistered").getAsLong());

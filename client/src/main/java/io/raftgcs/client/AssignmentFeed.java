@@ -49,8 +49,20 @@ public final class AssignmentFeed implements AutoCloseable {
    */
   public static AssignmentFeed start(GcsClient client) {
     AssignmentFeed f = new AssignmentFeed(client);
-    f.subscribe(f.currentRevision() + 1);
-    return f;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        f.subscribe(f.currentRevision() + 1);
+        return f;
+      } catch (GcsException e) {
+        // A busy or electing cluster: keep asking for a while, as the agents themselves would.
+        boolean transient_ = e.code() == GcsException.Code.UNAVAILABLE
+            || e.code() == GcsException.Code.DEADLINE_EXCEEDED;
+        if (!transient_ || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
   }
 
   private long currentRevision() {

@@ -59,6 +59,9 @@ public final class NodeAgent implements AutoCloseable {
 
     /** A heartbeat failed (transient; the next one is already scheduled). */
     default void onHeartbeatFailed(GcsException error) {}
+
+    /** A heartbeat was answered, {@code micros} after it was sent (retries included). */
+    default void onHeartbeat(long micros) {}
   }
 
   private final GcsClient client;
@@ -416,6 +419,11 @@ public final class NodeAgent implements AutoCloseable {
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
       if (err == null) {
         heartbeats.incrementAndGet();
+        try {
+          listener.onHeartbeat(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos));
+        } catch (RuntimeException ex) {
+          LOG.warn("agent listener threw", ex);
+        }
         long p;
         synchronized (this) {
           if (periodOverride == null && r.periodMs() > 0) {

@@ -128,6 +128,9 @@ public final class AgentSimulateCommand extends GcsCommand {
     boolean json = json();
     AtomicLong reregistrations = new AtomicLong();
     AtomicLong nodeEvents = new AtomicLong();
+    // Heartbeat round trips in microseconds: one interval's worth (stats lines) and the whole run.
+    org.HdrHistogram.Recorder beatLatency = new org.HdrHistogram.Recorder(3);
+    org.HdrHistogram.Histogram beatTotal = new org.HdrHistogram.Histogram(3);
     List<NodeAgent> agents = new ArrayList<>(nodes);
     for (int i = 0; i < nodes; i++) {
       NodeAgent.Builder b = NodeAgent.builder(client).address(address)
@@ -136,6 +139,11 @@ public final class AgentSimulateCommand extends GcsCommand {
             @Override
             public void onReregistered(byte[] oldNodeId, byte[] newNodeId, long revision) {
               reregistrations.incrementAndGet();
+            }
+
+            @Override
+            public void onHeartbeat(long micros) {
+              beatLatency.recordValue(micros);
             }
           });
       if (heartbeatMs > 0) {
@@ -179,6 +187,10 @@ public final class AgentSimulateCommand extends GcsCommand {
           m.put("heartbeats_per_s", Math.round(perSec * 10) / 10.0);
           m.put("heartbeat_failures", failures);
           m.put("reregistrations", reregistrations.get());
+          org.HdrHistogram.Histogram h = beatLatency.getIntervalHistogram();
+          beatTotal.add(h);
+          m.put("heartbeat_p50_ms", ms(h.getValueAtPercentile(50)));
+          m.put("heartbeat_p99_ms", ms(h.getValueAtPercentile(99)));
           if (watch) {
             m.put("node_events", nodeEvents.get());
           }
@@ -191,7 +203,8 @@ public final class AgentSimulateCommand extends GcsCommand {
             m.put("stale_actor_reports", staleReports);
           }
           line(out, json, String.format("registered=%d heartbeats/s=%.1f failures=%d "
-              + "reregistrations=%d%s%s", up, perSec, failures, reregistrations.get(),
+              + "reregistrations=%d heartbeat_p50_ms=%s heartbeat_p99_ms=%s%s%s", up, perSec,
+              failures, reregistrations.get(), m.get("heartbeat_p50_ms"), m.get("heartbeat_p99_ms"),
               watch ? " node_events=" + nodeEvents.get() : "",
               actors ? " actors_started=" + started + " actors_failed=" + failedActors
                   + " stale_actor_reports=" + staleReports : ""), m);
@@ -202,6 +215,19 @@ public final class AgentSimulateCommand extends GcsCommand {
             : TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime());
         stop.await(Math.max(1, Math.min(registered ? untilStats : 50, untilEnd)));
       }
+      beatTotal.add(beatLatency.getIntervalHistogram());
+      long totalBeats = agents.stream().mapToLong(NodeAgent::heartbeats).sum();
+      long totalFailures = agents.stream().mapToLong(NodeAgent::heartbeatFailures).sum();
+      line(out, json, String.format("summary: nodes=%d heartbeats=%d heartbeat_failures=%d "
+              + "reregistrations=%d heartbeat_p50_ms=%s heartbeat_p99_ms=%s heartbeat_max_ms=%s",
+              nodes, totalBeats, totalFailures, reregistrations.get(),
+              ms(beatTotal.getValueAtPercentile(50)), ms(beatTotal.getValueAtPercentile(99)),
+              ms(beatTotal.getMaxValue())),
+          obj("event", "summary", "nodes", (long) nodes, "heartbeats", totalBeats,
+              "heartbeat_failures", totalFailures, "reregistrations", reregistrations.get(),
+              "heartbeat_p50_ms", ms(beatTotal.getValueAtPercentile(50)),
+              "heartbeat_p99_ms", ms(beatTotal.getValueAtPercentile(99)),
+              "heartbeat_max_ms", ms(beatTotal.getMaxValue())));
       // Clean stop: every node leaves with EXPECTED_TERMINATION.
       long neverRegistered = agents.stream().filter(a -> a.nodeId() == null).count();
       List<CompletableFuture<Void>> closes = new ArrayList<>(nodes);
@@ -272,6 +298,10 @@ public final class AgentSimulateCommand extends GcsCommand {
     starter.setDaemon(true);
     starter.start();
     return all;
+  }
+
+  private static double ms(long micros) {
+    return Math.round(micros / 100.0) / 10.0;
   }
 
   private static void line(PrintStream out, boolean json, String human, Map<String, Object> m) {
