@@ -20,13 +20,13 @@ final class PartitionFaults {
     this.rnd = rnd;
   }
 
-  /** What the nemesis saw while a cut held; times in ms from the cut. */
+  /** What the nemesis saw while a cut held; times in ms from the cut to the poll that showed it (-1: never). */
   record Seen(String newLeader, long newLeaderTerm, long newLeaderMs, long victimSteppedDownMs) {
     String describe(String victim, boolean victimLed) {
       String a = newLeader == null ? "no new leader on the other side"
-          : "new leader " + newLeader + " (term " + newLeaderTerm + ") after " + newLeaderMs + " ms";
+          : "new leader " + newLeader + " (term " + newLeaderTerm + ") seen " + newLeaderMs + " ms after the cut";
       String b = !victimLed ? "" : victimSteppedDownMs < 0 ? "; " + victim + " STILL CLAIMS LEADERSHIP"
-          : "; " + victim + " stepped down after " + victimSteppedDownMs + " ms";
+          : "; " + victim + " no longer leader " + victimSteppedDownMs + " ms after";
       return a + b;
     }
   }
@@ -124,7 +124,9 @@ final class PartitionFaults {
       if (ms >= holdMs && (!untilSeen || seenAll || ms >= holdMs + 10_000)) {
         break;
       }
-      for (MemberStatus s : nemesis.memberStatuses()) {
+      List<MemberStatus> st = nemesis.memberStatuses();
+      ms = (System.nanoTime() - t0) / 1_000_000; // when the answers were in (a poll can take a while)
+      for (MemberStatus s : st) {
         int i = cluster.indexOf(s.getId());
         if (i == victim) {
           if (victimLed && downMs < 0 && !s.getIsLeader()) {
