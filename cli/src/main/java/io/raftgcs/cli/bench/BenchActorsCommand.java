@@ -122,7 +122,7 @@ public final class BenchActorsCommand extends GcsCommand {
               TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
           out().flush();
         }
-        return measure(client);
+        return measure(client, agents);
       } finally {
         List<CompletableFuture<Void>> closes = new ArrayList<>();
         agents.forEach(a -> closes.add(a.closeAsync()));
@@ -136,7 +136,7 @@ public final class BenchActorsCommand extends GcsCommand {
     }
   }
 
-  private int measure(GcsClient client) throws InterruptedException {
+  private int measure(GcsClient client, List<NodeAgent> agents) throws InterruptedException {
     byte[] jobId = new byte[4];
     SecureRandom rnd = new SecureRandom();
     rnd.nextBytes(jobId);
@@ -158,22 +158,31 @@ public final class BenchActorsCommand extends GcsCommand {
     double p90 = h.getValueAtPercentile(90) / 1000.0;
     double p99 = h.getValueAtPercentile(99) / 1000.0;
     double max = h.getMaxValue() / 1000.0;
-    long alive = -1; // cross-check: this run's actors ALIVE now (total - filtered out)
+    long alive = -1; // cross-checks: this run's actors ALIVE now, and any restarted (budget 0)
+    long restarted = -1;
     try {
       io.raftgcs.client.ActorList l = client.actors().getAllActorInfo(ActorQuery.all()
-          .jobId(jobId).state(ActorState.ALIVE).limit(1));
-      alive = l.total() - l.numFiltered();
+          .jobId(jobId).limit(actors));
+      alive = l.actors().stream().filter(a -> a.getState() == ActorState.ALIVE).count();
+      restarted = l.actors().stream().filter(a -> a.getNumRestarts() > 0).count();
     } catch (GcsException e) {
       // only a cross-check
     }
+    // Agent side: every placement a node started, and how many of those starts the cluster turned
+    // down as stale (the placement had moved on). Started minus stale is what took effect; with
+    // max_restarts=0 that must equal the ALIVE actors, or an actor ran twice.
+    long started = agents.stream().mapToLong(NodeAgent::actorsStarted).sum();
+    long stale = agents.stream().mapToLong(NodeAgent::staleActorReports).sum();
     if (firstError.get() != null) {
       err().println("gcsctl: " + errors.get() + " actor(s) did not become ALIVE; first: "
           + firstError.get().getMessage());
     }
     String human = String.format(Locale.ROOT,
         "actors: %d actors on %d nodes by %d clients in %.2f s: %.1f actors/s; register->ALIVE "
-            + "ms p50=%.3f p90=%.3f p99=%.3f max=%.3f; errors=%d; alive now=%d",
-        actors, nodes, loops, elapsed / 1e9, perSec, p50, p90, p99, max, errors.get(), alive);
+            + "ms p50=%.3f p90=%.3f p99=%.3f max=%.3f; errors=%d; alive now=%d; restarted=%d; "
+            + "agents started %d placements (%d stale)",
+        actors, nodes, loops, elapsed / 1e9, perSec, p50, p90, p99, max, errors.get(), alive,
+        restarted, started, stale);
     String last = String.format(Locale.ROOT, "actors_per_s=%.1f p50_ms=%.3f p99_ms=%.3f", perSec,
         p50, p99);
     Map<String, Object> json = new LinkedHashMap<>();
@@ -189,6 +198,9 @@ public final class BenchActorsCommand extends GcsCommand {
     json.put("max_ms", max);
     json.put("errors", errors.get());
     json.put("alive", alive);
+    json.put("restarted", restarted);
+    json.put("placements_started", started);
+    json.put("placements_stale", stale);
     print(new Output(Output.Table.lines(List.of(human, last)), json));
     if (errors.get() == 0) {
       return ExitCodes.OK;
