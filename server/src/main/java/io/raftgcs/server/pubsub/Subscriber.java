@@ -28,8 +28,11 @@ final class Subscriber {
   static final Metadata.Key<String> OLDEST = Metadata.Key.of("gcs-oldest-revision", Metadata.ASCII_STRING_MARSHALLER);
   private static final int PAGE = 256;
 
-  /** Queue entry: catch up through {@code revision} from history (on joining, and after a snapshot install). */
-  private record CatchUp(long revision) {}
+  /**
+   * Queue entry: catch up through {@code revision} from history, on joining the bus's routing
+   * ({@code join}) and after a snapshot install. Only the join entry means batches are routed here.
+   */
+  private record CatchUp(long revision, boolean join) {}
 
   private final EventBus bus;
   private final EventFilter filter;
@@ -70,13 +73,13 @@ final class Subscriber {
 
   /** Dispatcher: the bus routes to this subscriber from after {@code revision} on. */
   void joined(long revision) {
-    queue.add(new CatchUp(revision));
+    queue.add(new CatchUp(revision, true));
     wake();
   }
 
   /** Dispatcher: the store was replaced by a snapshot at {@code revision}; what came between is in history. */
   void reloaded(long revision) {
-    queue.add(new CatchUp(revision));
+    queue.add(new CatchUp(revision, false));
     wake();
   }
 
@@ -162,7 +165,7 @@ final class Subscriber {
       }
       queue.poll();
       if (head instanceof CatchUp c) {
-        routed = true;
+        routed |= c.join();
         catchUpTo = Math.max(catchUpTo, c.revision());
         continue;
       }
