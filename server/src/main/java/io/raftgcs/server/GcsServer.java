@@ -75,7 +75,7 @@ public final class GcsServer implements AutoCloseable {
     Errors errors = new Errors(directory);
     Rpc rpc = new Rpc(errors);
     this.proposer = new Proposer(raft, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
-    WritePath writes = new WritePath(raft, proposer, clock, cfg.nodes().maxDeadNodes());
+    WritePath writes = new WritePath(raft, proposer, clock, cfg.nodes().maxDeadNodes(), cfg.maxDeadActors());
     ReadPath reads = new ReadPath(raft);
     this.monitor = new HeartbeatMonitor(stateMachine, writes, clock, cfg.nodes());
     this.scheduler = new ActorScheduler(stateMachine, writes, clock, cfg.scheduler());

@@ -60,6 +60,10 @@ public final class GcsServerMain implements Callable<Integer> {
   @Option(names = "--max-dead-nodes", description = "dead nodes kept in the node table (default 1000)")
   Long maxDeadNodes;
 
+  @Option(names = "--max-dead-actors", description = "dead actors kept in the actor table, the earliest dead dropped"
+      + " first (default 100000, Ray's maximum_gcs_destroyed_actor_cached_count)")
+  Long maxDeadActors;
+
   @Option(names = "--log-segment-bytes", description = "Raft log segment size; only closed segments are purged (default 8 MiB)")
   Long logSegmentBytes;
 
@@ -120,7 +124,15 @@ public final class GcsServerMain implements Callable<Integer> {
         hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file),
         new io.raftgcs.server.config.SchedulerConfig(num(placementTimeoutMs, file, "placement-timeout-ms",
             cfg.scheduler().placementTimeoutMs()), cfg.scheduler().maxBatch(), cfg.scheduler().periodMs()),
-        join || Boolean.parseBoolean(file.getProperty("join", "false")), listenPort(file));
+        join || Boolean.parseBoolean(file.getProperty("join", "false")), listenPort(file), maxDeadActors(file, cfg));
+  }
+
+  private int maxDeadActors(Properties file, ServerConfig d) {
+    long v = num(maxDeadActors, file, "max-dead-actors", d.maxDeadActors());
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("max-dead-actors: " + v + " is not between 0 and " + Integer.MAX_VALUE);
+    }
+    return (int) v;
   }
 
   private int listenPort(Properties file) {

@@ -135,6 +135,30 @@ class ActorLifecycleTest {
   }
 
   @Test
+  void deadActorsBeyondTheConfiguredBoundLeaveEveryReplicaEarliestFirst() throws Exception {
+    try (MiniGcsCluster c = MiniGcsCluster.start(3, dir, cfg -> cfg.withMaxDeadActors(1)); Stubs s = new Stubs()) {
+      String ep = c.endpoint(c.leader());
+      for (String a : new String[] {"a1", "a2", "a3"}) {
+        s.actors(ep).registerActor(RegisterActorRequest.newBuilder().setRequestId(s.rid()).setSpec(spec(a, 1, 0)).build());
+      }
+      for (String a : new String[] {"a1", "a2"}) {
+        s.actors(ep).killActorViaGcs(KillActorViaGcsRequest.newBuilder().setRequestId(s.rid()).setActorId(id(a))
+            .setNoRestart(true).build());
+      }
+      for (int i = 0; i < c.size(); i++) {
+        var dead = s.actors(c.endpoint(i)).getAllActorInfo(GetAllActorInfoRequest.newBuilder()
+            .setFilters(ActorFilters.newBuilder().setHasState(true).setState(ActorState.DEAD)).build());
+        assertEquals(1, dead.getActorTableDataCount(), "replica " + i);
+        assertEquals("a2", dead.getActorTableData(0).getActorId().toStringUtf8(), "a1 died first: dropped");
+        assertEquals(2, dead.getTotal(), "a2 dead + a3");
+        assertEquals(1, dead.getNumFiltered());
+      }
+      StatusRuntimeException gone = assertThrows(StatusRuntimeException.class, () -> get(s, ep, "a1"));
+      assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
+    }
+  }
+
+  @Test
   void neverGivesTheSameCapacityTwiceAndPlacesWhenANodeJoins() throws Exception {
     try (MiniGcsCluster c = MiniGcsCluster.start(3, dir); Stubs s = new Stubs()) {
       String ep = c.endpoint(c.leader());

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code --raft-listen-port}: the Raft bind port, from the flag or the config file; the advertised port otherwise. */
+/**
+ * {@code --raft-listen-port}: the Raft bind port, from the flag or the config file; the advertised port otherwise.
+ * {@code --max-dead-actors}: the dead-actor bound the leader stamps on commands.
+ */
 class GcsServerMainTest {
   private static final String PEERS = "n1=127.0.0.1:7101:7001,n2=127.0.0.1:7102:7002";
 
@@ -42,5 +45,17 @@ class GcsServerMainTest {
     assertEquals(9202, resolve("--config", f.toString()).raftBindPort());
     assertThrows(IllegalArgumentException.class, () -> resolve("--id", "n1", "--data-dir", dir.toString(),
         "--peers", PEERS, "--raft-listen-port", "70000"));
+  }
+
+  @Test
+  void maxDeadActorsFromFlagOrConfigFileWithRaysDefault() throws Exception {
+    assertEquals(100_000, resolve("--id", "n1", "--data-dir", dir.toString(), "--peers", PEERS).maxDeadActors());
+    assertEquals(0, resolve("--id", "n1", "--data-dir", dir.toString(), "--peers", PEERS,
+        "--max-dead-actors", "0").maxDeadActors());
+    Path f = Files.writeString(dir.resolve("gcs.properties"),
+        "id=n2\ndata-dir=" + dir + "\npeers=" + PEERS + "\nmax-dead-actors=500\n");
+    assertEquals(500, resolve("--config", f.toString()).maxDeadActors());
+    assertThrows(IllegalArgumentException.class, () -> resolve("--id", "n1", "--data-dir", dir.toString(),
+        "--peers", PEERS, "--max-dead-actors", "-1"));
   }
 }

@@ -179,7 +179,7 @@ public final class GcsStateMachine extends BaseStateMachine {
   public QueryResult queryLocal(Query q) {
     lock.readLock().lock();
     try {
-      return QueryHandler.answer(store, q);
+      return QueryHandler.answer(store, applier.actorIndex(), q);
     } finally {
       lock.readLock().unlock();
     }

@@ -95,7 +95,7 @@ public final class Fixture implements AutoCloseable {
   }
 
   public QueryResult query(Query q) {
-    return QueryHandler.answer(store, q);
+    return QueryHandler.answer(store, applier.actorIndex(), q);
   }
 
   // ---- reads ----

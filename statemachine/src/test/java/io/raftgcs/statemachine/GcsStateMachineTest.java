@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftgcs.proto.ActorFilters;
+import io.raftgcs.proto.ActorTableData.ActorState;
 import io.raftgcs.proto.ApplyResult;
 import io.raftgcs.proto.EventBatch;
+import io.raftgcs.proto.GetAllActorInfoReply;
 import io.raftgcs.proto.InternalKVGetRequest;
 import io.raftgcs.proto.LogEntryPayload;
 import io.raftgcs.proto.Query;
@@ -251,6 +254,68 @@ class GcsStateMachineTest {
     assertNotNull(follower.getLatestSnapshot());
     applyRange(leader, 51, 55);
     applyRange(follower, 51, 55);
+    assertEquals(leader.digest(), follower.digest());
+  }
+
+  /** Actor entries: 40 actors in 4 jobs, half created, every third killed (with c's bound on dead kept). */
+  private static List<LogEntryPayload> actorEntries(ActorCommands c, int round) {
+    List<LogEntryPayload> out = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      com.google.protobuf.ByteString id = ActorCommands.bs("r" + round + "-" + i);
+      LogEntryPayload.Builder e = LogEntryPayload.newBuilder()
+          .addCommands(c.register(id, ActorCommands.bs("job-" + (i % 4))));
+      if (i % 2 == 0) {
+        e.addCommands(c.create(id));
+      }
+      if (i % 3 == 0) {
+        e.addCommands(c.kill(id, true));
+      }
+      out.add(e.build());
+    }
+    return out;
+  }
+
+  private static void applyAll(GcsStateMachine sm, long from, List<LogEntryPayload> entries) throws Exception {
+    long index = from;
+    for (LogEntryPayload e : entries) {
+      applyRaw(sm, 1, index++, e.toByteArray());
+    }
+  }
+
+  private static GetAllActorInfoReply actors(GcsStateMachine sm, ActorFilters f) {
+    return sm.queryLocal(ActorCommands.listQuery(f, 5)).getGetAllActorInfo();
+  }
+
+  @Test
+  void anInstalledSnapshotBringsItsActorIndex() throws Exception {
+    ActorCommands c = new ActorCommands(6);
+    GcsStateMachine leader = start("leader");
+    applyAll(leader, 1, actorEntries(c, 1));
+    assertEquals(40, leader.takeSnapshot());
+    GcsStateMachine follower = start("follower");
+    applyAll(follower, 1, actorEntries(c, 0));   // different actors the snapshot replaces
+    follower.pause();
+    copyTree(smDir(tmp, "leader"), smDir(tmp, "follower"));
+    follower.reinitialize();
+    List<ActorFilters> filters = new ArrayList<>();
+    filters.add(ActorFilters.getDefaultInstance());
+    for (var s : List.of(ActorState.DEPENDENCIES_UNREADY, ActorState.PENDING_CREATION, ActorState.DEAD)) {
+      filters.add(ActorFilters.newBuilder().setHasState(true).setState(s).build());
+      filters.add(ActorFilters.newBuilder().setHasState(true).setState(s)
+          .setJobId(ActorCommands.bs("job-1")).build());
+    }
+    GetAllActorInfoReply all = actors(follower, filters.get(0));
+    assertEquals(40 - 14 + 6, all.getTotal(), "26 live + 6 dead kept, none of the follower's own");
+    assertTrue(all.getActorTableData(0).getActorId().toStringUtf8().startsWith("r1-"));
+    for (var f : filters) {
+      assertEquals(actors(leader, f), actors(follower, f), f.toString());
+    }
+    List<LogEntryPayload> more = actorEntries(c, 2);
+    applyAll(leader, 41, more);
+    applyAll(follower, 41, more);
+    for (var f : filters) {
+      assertEquals(actors(leader, f), actors(follower, f), f.toString());
+    }
     assertEquals(leader.digest(), follower.digest());
   }
 

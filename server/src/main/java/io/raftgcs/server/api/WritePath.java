@@ -11,20 +11,23 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The prepare step of every mutation: refuse early on a follower (with the leader hint), stamp the
- * leader's time and the caller's request id into the command header, hand it to the {@link Proposer},
- * and turn a non-OK applied result into its status. Any thread; stateless.
+ * leader's time, the caller's request id and this leader's retention bounds (dead nodes, dead actors) into
+ * the command header, hand it to the {@link Proposer}, and turn a non-OK applied result into its status.
+ * Any thread; stateless.
  */
 public final class WritePath {
   private final RaftNode raft;
   private final Proposer proposer;
   private final Clock clock;
   private final int maxDeadNodes;
+  private final int maxDeadActors;
 
-  public WritePath(RaftNode raft, Proposer proposer, Clock clock, int maxDeadNodes) {
+  public WritePath(RaftNode raft, Proposer proposer, Clock clock, int maxDeadNodes, int maxDeadActors) {
     this.raft = raft;
     this.proposer = proposer;
     this.clock = clock;
     this.maxDeadNodes = maxDeadNodes;
+    this.maxDeadActors = maxDeadActors;
   }
 
   public Clock clock() {
@@ -37,7 +40,7 @@ public final class WritePath {
       return CompletableFuture.failedFuture(new NotLeaderException(raft.leaderId().orElse(""), "not the leader"));
     }
     CommandHeader.Builder header = CommandHeader.newBuilder().setLeaderTimeMs(clock.millis())
-        .setMaxDeadNodes(maxDeadNodes);
+        .setMaxDeadNodes(maxDeadNodes).setMaxDeadActors(maxDeadActors);
     if (requestId != null) {
       header.setRequestId(requestId);
     }

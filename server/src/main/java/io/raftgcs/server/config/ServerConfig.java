@@ -1,5 +1,6 @@
 package io.raftgcs.server.config;
 
+import io.raftgcs.statemachine.apply.CommandApplier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,8 @@ public record ServerConfig(
     NodeMonitorConfig nodes,
     SchedulerConfig scheduler,
     boolean join,
-    int raftListenPort) {
+    int raftListenPort,
+    int maxDeadActors) {
 
   public ServerConfig {
     if (peers.stream().noneMatch(p -> p.id().equals(id))) {
@@ -33,16 +35,19 @@ public record ServerConfig(
     if (raftListenPort < 0 || raftListenPort > 65535) {
       throw new IllegalArgumentException("--raft-listen-port " + raftListenPort + " is not a port");
     }
+    if (maxDeadActors < 0) {
+      throw new IllegalArgumentException("--max-dead-actors " + maxDeadActors + " must not be negative");
+    }
   }
 
-  /** Listens on the advertised Raft port ({@code raftListenPort} 0). */
+  /** Listens on the advertised Raft port ({@code raftListenPort} 0) and keeps Ray's default of dead actors. */
   public ServerConfig(String id, Path dataDir, List<PeerSpec> peers, Duration electionTimeoutMin,
       Duration electionTimeoutMax, long snapshotThreshold, long purgePreserveEntries, long logSegmentBytes,
       long eventHistoryRevisions, long eventHistoryBytes, int proposerMaxInFlight, int proposerMaxBatch,
       NodeMonitorConfig nodes, SchedulerConfig scheduler, boolean join) {
     this(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold, purgePreserveEntries,
         logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes,
-        scheduler, join, 0);
+        scheduler, join, 0, CommandApplier.DEFAULT_MAX_DEAD_ACTORS);
   }
 
   public static ServerConfig defaults(String id, Path dataDir, List<PeerSpec> peers) {
@@ -65,36 +70,46 @@ public record ServerConfig(
   public ServerConfig withRaftListenPort(int port) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, nodes, scheduler, join, port);
+        proposerMaxBatch, nodes, scheduler, join, port, maxDeadActors);
   }
 
   public ServerConfig withSnapshotThreshold(long threshold, long preserve, long segmentBytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, threshold, preserve,
         segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join,
-        raftListenPort);
+        raftListenPort, maxDeadActors);
   }
 
   public ServerConfig withEventHistory(long revisions, long bytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, revisions, bytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join,
-        raftListenPort);
+        raftListenPort, maxDeadActors);
   }
 
   public ServerConfig withNodes(NodeMonitorConfig n) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, n, scheduler, join, raftListenPort);
+        proposerMaxBatch, n, scheduler, join, raftListenPort, maxDeadActors);
   }
 
   public ServerConfig withJoin(boolean j) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, nodes, scheduler, j, raftListenPort);
+        proposerMaxBatch, nodes, scheduler, j, raftListenPort, maxDeadActors);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
         purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
-        proposerMaxBatch, nodes, s, join, raftListenPort);
+        proposerMaxBatch, nodes, s, join, raftListenPort, maxDeadActors);
+  }
+
+  /**
+   * Dead actors kept in the actor table (Ray's {@code maximum_gcs_destroyed_actor_cached_count}). Stamped by this
+   * replica, when it leads, on every command it proposes, so all replicas drop the same actors.
+   */
+  public ServerConfig withMaxDeadActors(int max) {
+    return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+        purgePreserveEntries, logSegmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight,
+        proposerMaxBatch, nodes, scheduler, join, raftListenPort, max);
   }
 }

@@ -8,6 +8,7 @@ import io.raftgcs.proto.LogEntryPayload;
 import io.raftgcs.proto.ResultCode;
 import io.raftgcs.statemachine.store.Cf;
 import io.raftgcs.statemachine.store.GcsStore;
+import io.raftgcs.statemachine.table.ActorIndex;
 import io.raftgcs.statemachine.table.ActorTable;
 import io.raftgcs.statemachine.table.ClusterTable;
 import io.raftgcs.statemachine.table.JobTable;
@@ -30,6 +31,8 @@ import java.util.Optional;
 public final class CommandApplier {
   /** Dead nodes kept when the leader's command does not say (older entries). */
   public static final int DEFAULT_MAX_DEAD_NODES = 1000;
+  /** Dead actors kept when the leader's commands do not say (Ray's maximum_gcs_destroyed_actor_cached_count). */
+  public static final int DEFAULT_MAX_DEAD_ACTORS = 100_000;
 
   private final SessionTable sessions = new SessionTable();
   private final NodeTable nodes = new NodeTable();
@@ -58,6 +61,7 @@ public final class CommandApplier {
   public void load(GcsStore store) {
     sessions.load(store);
     nodes.load(store);
+    actors.load(store);
     history.load(store);
   }
 
@@ -69,10 +73,20 @@ public final class CommandApplier {
     return history;
   }
 
+  /** The actor query index; readers select from it together with their store snapshot. */
+  public ActorIndex actorIndex() {
+    return actors.index();
+  }
+
+  public ActorTable actors() {
+    return actors;
+  }
+
   /** Result of one entry: the reply to the proposer and the events it produced (may be empty). */
   public record Applied(ApplyResult result, EventBatch events) {}
 
   public Applied apply(GcsStore store, long term, long index, LogEntryPayload payload) {
+    actors.index().discardPending();
     try (Txn txn = new Txn(store, term, index)) {
       ApplyResult.Builder result = ApplyResult.newBuilder().setRevision(index);
       long maxTime = 0;
@@ -80,6 +94,9 @@ public final class CommandApplier {
         txn.setLeaderTimeMs(cmd.getHeader().getLeaderTimeMs());
         maxTime = Math.max(maxTime, cmd.getHeader().getLeaderTimeMs());
         result.addResults(applyOnce(txn, cmd));
+      }
+      if (payload.getCommandsCount() > 0) {
+        actors.trimDead(txn, maxDeadActors(payload));
       }
       if (maxTime > 0) {
         sessions.expire(txn, maxTime);
@@ -90,7 +107,7 @@ public final class CommandApplier {
         history.trim(txn);
       }
       txn.put(Cf.META, GcsStore.APPLIED_KEY, GcsStore.encodeApplied(term, index));
-      store.write(txn.batch());
+      actors.index().publish(() -> store.write(txn.batch()));
       return new Applied(result.build(), events);
     }
   }
@@ -191,6 +208,17 @@ public final class CommandApplier {
   private static int maxDead(Command cmd) {
     int m = cmd.getHeader().getMaxDeadNodes();
     return m > 0 ? m : DEFAULT_MAX_DEAD_NODES;
+  }
+
+  /** The bound the leader stamped on the entry's commands (one leader proposes a whole entry); unset: Ray's default. */
+  private static int maxDeadActors(LogEntryPayload payload) {
+    int max = -1;
+    for (Command cmd : payload.getCommandsList()) {
+      if (cmd.getHeader().hasMaxDeadActors()) {
+        max = Math.max(max, cmd.getHeader().getMaxDeadActors());
+      }
+    }
+    return max >= 0 ? max : DEFAULT_MAX_DEAD_ACTORS;
   }
 
   private static CommandResult result(Outcome<?> o, CommandResult.Builder ifOk) {

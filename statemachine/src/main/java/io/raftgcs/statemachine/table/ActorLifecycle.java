@@ -35,18 +35,21 @@ public final class ActorLifecycle {
       }
       return b.build();
     }
-    return dead(b, a, cause, nowMs);
+    return dead(b, a, cause, nowMs, revision);
   }
 
   /** Final death, whatever the budget says (kill with no_restart, owner death, user exit, out of scope). */
   public static ActorTableData dead(ActorTableData a, ActorDeathCause cause, long nowMs, long revision) {
-    return dead(a.toBuilder().clearNodeId().clearAddress().clearPid().setModRevision(revision), a, cause, nowMs);
+    return dead(a.toBuilder().clearNodeId().clearAddress().clearPid().setModRevision(revision), a, cause, nowMs,
+        revision);
   }
 
-  private static ActorTableData dead(ActorTableData.Builder b, ActorTableData a, ActorDeathCause cause, long nowMs) {
+  private static ActorTableData dead(ActorTableData.Builder b, ActorTableData a, ActorDeathCause cause, long nowMs,
+      long revision) {
     // A detached named actor whose worker died keeps its name until killed with no_restart (Ray's rule).
     boolean keepsName = a.getHoldsName() && a.getIsDetached() && cause.getKind() == ActorDeathCause.Kind.WORKER_DIED;
-    return b.setState(ActorState.DEAD).setDeathCause(cause).setEndTimeMs(nowMs).setHoldsName(keepsName).build();
+    return b.setState(ActorState.DEAD).setDeathCause(cause).setEndTimeMs(nowMs).setHoldsName(keepsName)
+        .setDeathRevision(revision).build();
   }
 
   public static ActorDeathCause cause(ActorDeathCause.Kind kind, String message) {

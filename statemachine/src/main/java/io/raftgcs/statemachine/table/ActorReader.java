@@ -1,17 +1,15 @@
 package io.raftgcs.statemachine.table;
 
-import io.raftgcs.proto.ActorFilters;
+import com.google.protobuf.ByteString;
 import io.raftgcs.proto.ActorTableData;
 import io.raftgcs.proto.GetActorInfoReply;
 import io.raftgcs.proto.GetActorInfoRequest;
 import io.raftgcs.proto.GetAllActorInfoReply;
-import io.raftgcs.proto.GetAllActorInfoRequest;
 import io.raftgcs.proto.GetAllWorkerInfoReply;
 import io.raftgcs.proto.GetAllWorkerInfoRequest;
 import io.raftgcs.proto.GetNamedActorInfoReply;
 import io.raftgcs.proto.GetNamedActorInfoRequest;
 import io.raftgcs.proto.GetNodeAssignmentsReply;
-import io.raftgcs.proto.GetNodeAssignmentsRequest;
 import io.raftgcs.proto.GetWorkerInfoReply;
 import io.raftgcs.proto.GetWorkerInfoRequest;
 import io.raftgcs.proto.ListNamedActorsReply;
@@ -26,7 +24,10 @@ import java.util.List;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 
-/** Read side of the actor and worker tables, against one consistent store snapshot. Any thread. */
+/**
+ * Read side of the actor and worker tables, against one consistent store snapshot. Actor listings come from an
+ * {@link ActorIndex} selection taken with that snapshot. Any thread.
+ */
 public final class ActorReader {
   private ActorReader() {}
 
@@ -76,40 +77,36 @@ public final class ActorReader {
     return b.build();
   }
 
-  static boolean matches(ActorTableData a, ActorFilters f) {
-    return (f.getActorId().isEmpty() || f.getActorId().equals(a.getActorId()))
-        && (f.getJobId().isEmpty() || f.getJobId().equals(a.getJobId()))
-        && (!f.getHasState() || f.getState() == a.getState())
-        && (f.getName().isEmpty() || f.getName().equals(a.getName()))
-        && (f.getNodeId().isEmpty() || f.getNodeId().equals(a.getNodeId()));
-  }
-
-  public static GetAllActorInfoReply getAll(GcsStore store, ReadOptions ro, GetAllActorInfoRequest req) {
+  /**
+   * {@code GetAllActorInfo} from what the index selected at {@code ro}'s snapshot: {@code total} is every actor
+   * kept (alive and cached dead), {@code num_filtered} those the filters excluded, whatever the limit.
+   */
+  public static GetAllActorInfoReply getAll(GcsStore store, ReadOptions ro, ActorIndex.Selection sel) {
     GetAllActorInfoReply.Builder b = GetAllActorInfoReply.newBuilder();
-    long total = 0;
-    long filtered = 0;
-    try (RocksIterator it = store.iterator(Cf.ACTORS, ro)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        total++;
-        ActorTableData a = Rows.parse(ActorTableData.parser(), it.value());
-        if (!matches(a, req.getFilters())) {
-          filtered++;
-        } else if (req.getLimit() <= 0 || b.getActorTableDataCount() < req.getLimit()) {
-          b.addActorTableData(a);
-        }
-      }
+    for (ByteString id : sel.ids()) {
+      b.addActorTableData(row(store, ro, id));
     }
-    return b.setTotal(total).setNumFiltered(filtered).build();
+    return b.setTotal(sel.total()).setNumFiltered(sel.total() - sel.matched()).build();
   }
 
-  public static GetNodeAssignmentsReply assignments(GcsStore store, ReadOptions ro, GetNodeAssignmentsRequest req) {
+  /** The actors placed on the selected node and not confirmed yet (the selection is every actor on the node). */
+  public static GetNodeAssignmentsReply assignments(GcsStore store, ReadOptions ro, ActorIndex.Selection sel) {
     GetNodeAssignmentsReply.Builder b = GetNodeAssignmentsReply.newBuilder();
-    for (ActorTableData a : all(store, ro)) {
-      if (ActorTable.placedUnconfirmed(a) && a.getNodeId().equals(req.getNodeId())) {
+    for (ByteString id : sel.ids()) {
+      ActorTableData a = row(store, ro, id);
+      if (ActorTable.placedUnconfirmed(a)) {
         b.addActors(a);
       }
     }
     return b.build();
+  }
+
+  private static ActorTableData row(GcsStore store, ReadOptions ro, ByteString id) {
+    byte[] v = store.get(ro, Cf.ACTORS, id.toByteArray());
+    if (v == null) {
+      throw new IllegalStateException("actor index out of step with the store: no row for " + NodeTable.hex(id));
+    }
+    return Rows.parse(ActorTableData.parser(), v);
   }
 
   public static GetWorkerInfoReply worker(GcsStore store, ReadOptions ro, GetWorkerInfoRequest req) {

@@ -26,18 +26,27 @@ import io.raftgcs.proto.UnplaceActor;
 import io.raftgcs.proto.WorkerTableData;
 import io.raftgcs.statemachine.apply.Txn;
 import io.raftgcs.statemachine.store.Cf;
+import io.raftgcs.statemachine.store.GcsStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
 
 /**
  * The actor table: Ray's lifecycle (see {@link ActorLifecycle}), named-actor reservations, committed
  * placements with their allocations, and the agent protocol (placement → started/failed). Every change
  * is published on the ACTOR channel; placements also on NODE_ASSIGNMENT (key node_id + actor_id).
  *
- * <p>Replicated rows; no in-memory index (failure cascades scan the table). Apply thread only.
+ * <p>Dead actors are kept up to a bound (Ray's destroyed-actor cache), oldest death dropped first at the end of
+ * each entry ({@link #trimDead}); a dropped actor's row is deleted and published as a DELETE.
+ *
+ * <p>Replicated rows plus two in-memory structures rebuilt by {@link #load}: the query index
+ * ({@link ActorIndex}, staged here and published with the entry's batch) and the dead-actor drop order
+ * ({@link DeadActorRetention}). Failure cascades still scan the table. Apply thread only.
  */
 public final class ActorTable implements NodeTable.DeathListener {
   static final String HOLDER_PREFIX = "actor:";
@@ -48,6 +57,51 @@ public final class ActorTable implements NodeTable.DeathListener {
   }
 
   private final List<DeathListener> deathListeners = new ArrayList<>();
+  private final ActorIndex index = new ActorIndex();
+  private final DeadActorRetention dead = new DeadActorRetention();
+
+  /** Rebuilds the query index and the dead-actor order from the store (after open or snapshot install). */
+  public void load(GcsStore store) {
+    dead.clear();
+    index.rebuild(add -> {
+      try (ReadOptions ro = new ReadOptions(); RocksIterator it = store.iterator(Cf.ACTORS, ro)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          ActorTableData row = Rows.parse(ActorTableData.parser(), it.value());
+          add.accept(row);
+          dead.track(row);
+        }
+      }
+    });
+  }
+
+  /** The query side of this table; the applier publishes it with each entry's batch. */
+  public ActorIndex index() {
+    return index;
+  }
+
+  /** Number of dead actors kept. */
+  public int deadCount() {
+    return dead.size();
+  }
+
+  /**
+   * Ray's destroyed-actor cache bound: drops the dead actors beyond {@code maxDead}, oldest death first (row,
+   * name if it still holds one, DELETE event). Called once per entry, after its commands.
+   */
+  public void trimDead(Txn txn, int maxDead) {
+    for (ByteString id : dead.overflow(maxDead)) {
+      byte[] key = id.toByteArray();
+      get(txn, id).filter(ActorTableData::getHoldsName).ifPresent(a -> {
+        byte[] nk = nameKey(a.getRayNamespace(), a.getName());
+        if (Arrays.equals(txn.get(Cf.ACTOR_NAMES, nk), key)) {
+          txn.delete(Cf.ACTOR_NAMES, nk);
+        }
+      });
+      txn.delete(Cf.ACTORS, key);
+      txn.emit(Channel.ACTOR, "", key, EventKind.DELETE, null);
+      index.stageRemoval(id);
+    }
+  }
 
   /** Registered once at wiring time, in a fixed order (the order cascades run in). */
   public void addDeathListener(DeathListener l) {
@@ -247,7 +301,8 @@ public final class ActorTable implements NodeTable.DeathListener {
     }
     write(txn, row, row.toBuilder().setState(ActorState.RESTARTING).setNumRestarts(row.getNumRestarts() + 1)
         .setNumRestartsDueToLineageReconstruction(req.getNumRestartsDueToLineageReconstruction())
-        .clearDeathCause().setEndTimeMs(0).setHoldsName(named).setModRevision(txn.revision()).build());
+        .clearDeathCause().setEndTimeMs(0).clearDeathRevision().setHoldsName(named).setModRevision(txn.revision())
+        .build());
     return Outcome.ok(null);
   }
 
@@ -310,9 +365,11 @@ public final class ActorTable implements NodeTable.DeathListener {
     }
   }
 
-  private static void write(Txn txn, ActorTableData before, ActorTableData row) {
+  private void write(Txn txn, ActorTableData before, ActorTableData row) {
     byte[] bytes = row.toByteArray();
     txn.put(Cf.ACTORS, row.getActorId().toByteArray(), bytes);
+    index.stage(row);
+    dead.track(row);
     txn.emit(Channel.ACTOR, "", row.getActorId().toByteArray(), EventKind.PUT, bytes);
     boolean wasAssigned = before != null && placedUnconfirmed(before);
     boolean isAssigned = placedUnconfirmed(row);
