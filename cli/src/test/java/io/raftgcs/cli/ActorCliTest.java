@@ -307,7 +307,19 @@ class ActorCliTest {
         ActorTableData a = client.actors().createActor(id, true, Duration.ofSeconds(30));
         assertEquals(ActorState.ALIVE, a.getState(), a.toString());
       }
-      long started = shared.stream().mapToLong(NodeAgent::actorsStarted).sum();
+      // An actor is ALIVE once its start report is applied; the agent counts the start when the
+      // report's reply reaches it, a moment later.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      long started = 0;
+      while (System.nanoTime() < deadline) {
+        started = shared.stream().mapToLong(NodeAgent::actorsStarted).sum();
+        if (started >= ids.size()) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      Thread.sleep(500); // a second start of any placement would show here
+      started = shared.stream().mapToLong(NodeAgent::actorsStarted).sum();
       assertEquals(ids.size(), started, "each placement started exactly once, on its own node");
       for (NodeAgent a : shared) {
         a.closeAsync().get(30, TimeUnit.SECONDS);
