@@ -337,4 +337,15 @@ class ActorCliTest {
     long ms = Long.parseLong(r.lastLine().replaceAll(".*detect_max_ms=", ""));
     assertTrue(ms >= 2000, "declared dead before its timeout could have run out: " + r.out());
   }
+
+  @Test
+  @Order(8)
+  void benchActorListLoadsAndTimesFilteredListings() {
+    Run r = gcsctl("bench", "actor-list", "--load", "300", "--queries", "5");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.lastLine().matches("actors=[0-9]+ job_p50_ms=[0-9.]+ job_p99_ms=[0-9.]+ "
+        + "state_p50_ms=[0-9.]+ state_p99_ms=[0-9.]+"), r.out());
+    long actors = Long.parseLong(r.lastLine().replaceAll("^actors=([0-9]+) .*", "$1"));
+    assertTrue(actors >= 300, r.out());
+  }
 }

@@ -119,40 +119,14 @@ final class ActorHost {
     if (old != tap) {
       closeQuietly(old);
     }
-    client.actors().getNodeAssignmentsAsync(nodeId).whenComplete((list, err) -> {
-      if (!current(gen)) {
-        return;
-      }
-      if (err != null) {
-        long delay;
-        synchronized (this) {
-          delay = TimeUnit.NANOSECONDS.toMillis(backoff.nextDelayNanos());
-        }
-        later(() -> listThenWatch(nodeId, gen), delay);
-        return;
-      }
-      synchronized (this) {
-        backoff.reset();
-      }
-      for (ActorTableData a : list.actors()) {
-        offer(nodeId, a, gen);
-      }
-      tap.listed(list.revision());
-    });
+    listAssignments(nodeId, gen, tap::listed);
   }
 
-  private synchronized boolean current(long gen) {
-    return !closed && generation == gen;
-  }
-
-  private void listThenWatch(byte[] nodeId, long gen) {
-    if (!current(gen)) {
-      return;
-    }
-    if (hosting.sharedFeed() != null) {
-      listThenTap(nodeId, gen);
-      return;
-    }
+  /**
+   * Lists the node's assignments and offers each; then hands the listing's revision on. A failed
+   * listing starts {@link #listThenWatch} over after a backoff.
+   */
+  private void listAssignments(byte[] nodeId, long gen, java.util.function.LongConsumer then) {
     client.actors().getNodeAssignmentsAsync(nodeId).whenComplete((list, err) -> {
       if (!current(gen)) {
         return;
@@ -173,10 +147,27 @@ final class ActorHost {
       for (ActorTableData a : list.actors()) {
         offer(nodeId, a, gen);
       }
+      then.accept(list.revision());
+    });
+  }
+
+  private synchronized boolean current(long gen) {
+    return !closed && generation == gen;
+  }
+
+  private void listThenWatch(byte[] nodeId, long gen) {
+    if (!current(gen)) {
+      return;
+    }
+    if (hosting.sharedFeed() != null) {
+      listThenTap(nodeId, gen);
+      return;
+    }
+    listAssignments(nodeId, gen, revision -> {
       Subscription s;
       try {
         s = client.subscribe(SubscribeOptions.of(Channel.NODE_ASSIGNMENT).keyPrefix(nodeId)
-            .fromRevision(list.revision() + 1), new Listener(nodeId, gen));
+            .fromRevision(revision + 1), new Listener(nodeId, gen));
       } catch (GcsException e) {
         return; // the client is closed
       }

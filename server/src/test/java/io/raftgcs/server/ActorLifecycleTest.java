@@ -49,15 +49,20 @@ class ActorLifecycleTest {
     return ByteString.copyFromUtf8(s);
   }
 
+  /** A node id of Ray's size (28 bytes): the name, then zero bytes (so {@code toStringUtf8().trim()} gives it back). */
+  private static ByteString nodeId(String name) {
+    return ByteString.copyFrom(java.util.Arrays.copyOf(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), 28));
+  }
+
   private static void registerNode(Stubs s, String ep, String node, double cpus) {
     s.nodes(ep).registerNode(RegisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeInfo(GcsNodeInfo.newBuilder()
-        .setNodeId(id(node)).setNodeManagerAddress("127.0.0.1").putResourcesTotal("CPU", cpus)).build());
+        .setNodeId(nodeId(node)).setNodeManagerAddress("127.0.0.1").putResourcesTotal("CPU", cpus)).build());
   }
 
   private static ActorTableData.Builder spec(String actor, double cpus, long maxRestarts) {
     return ActorTableData.newBuilder().setActorId(id(actor)).setJobId(id("job1")).setClassName("Counter")
         .putRequiredResources("CPU", cpus).setMaxRestarts(maxRestarts)
-        .setOwnerAddress(Address.newBuilder().setWorkerId(id("driver")).setNodeId(id("head")));
+        .setOwnerAddress(Address.newBuilder().setWorkerId(id("driver")).setNodeId(nodeId("head")));
   }
 
   private static ActorTableData get(Stubs s, String ep, String actor) {
@@ -66,7 +71,7 @@ class ActorLifecycleTest {
 
   /** Plays the agent of {@code node}: confirms every placement on it; returns how many it confirmed. */
   private static int confirmPlacements(Stubs s, String ep, String node) {
-    var assigned = s.actors(ep).getNodeAssignments(GetNodeAssignmentsRequest.newBuilder().setNodeId(id(node)).build());
+    var assigned = s.actors(ep).getNodeAssignments(GetNodeAssignmentsRequest.newBuilder().setNodeId(nodeId(node)).build());
     for (ActorTableData a : assigned.getActorsList()) {
       s.actors(ep).reportActorStarted(ReportActorStartedRequest.newBuilder().setRequestId(s.rid())
           .setActorId(a.getActorId()).setAttempt(a.getPlacementAttempt())
@@ -81,7 +86,7 @@ class ActorLifecycleTest {
     ActorTableData a = get(s, ep, actor);
     while (a.getState() != want || (want != ActorState.DEAD && want != ActorState.ALIVE && a.getNodeId().isEmpty())) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("actor " + actor + " stuck in " + a.getState() + " node=" + a.getNodeId().toStringUtf8());
+        throw new AssertionError("actor " + actor + " stuck in " + a.getState() + " node=" + a.getNodeId().toStringUtf8().trim());
       }
       Thread.sleep(20);
       a = get(s, ep, actor);
@@ -104,16 +109,16 @@ class ActorLifecycleTest {
           CreateActorRequest.newBuilder().setRequestId(s.rid()).setActorId(id("actor1")).setWaitUntilSettled(true)
               .build()).getActor());
       ActorTableData placed = awaitState(s, ep, "actor1", ActorState.PENDING_CREATION);
-      String first = placed.getNodeId().toStringUtf8();
+      String first = placed.getNodeId().toStringUtf8().trim();
       assertEquals(1, confirmPlacements(s, ep, first));
       ActorTableData alive = created.get();
       assertEquals(ActorState.ALIVE, alive.getState());
-      assertEquals(first, alive.getAddress().getNodeId().toStringUtf8());
+      assertEquals(first, alive.getAddress().getNodeId().toStringUtf8().trim());
 
       // Its node dies: one restart is in budget, so it is placed on the other node.
-      s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(id(first)).build());
+      s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(nodeId(first)).build());
       ActorTableData restarting = awaitState(s, ep, "actor1", ActorState.RESTARTING);
-      String second = restarting.getNodeId().toStringUtf8();
+      String second = restarting.getNodeId().toStringUtf8().trim();
       assertFalse(first.equals(second));
       assertEquals(1, restarting.getNumRestarts());
       confirmPlacements(s, ep, second);
@@ -191,11 +196,11 @@ class ActorLifecycleTest {
     try (MiniGcsCluster c = MiniGcsCluster.start(3, dir); Stubs s = new Stubs()) {
       String ep = c.endpoint(c.leader());
       registerNode(s, ep, "n1", 4);
-      s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(id("n1")).build());
+      s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(nodeId("n1")).build());
       registerNode(s, ep, "n2", 4);
       s.actors(ep).registerActor(RegisterActorRequest.newBuilder().setRequestId(s.rid()).setSpec(spec("pinned", 1, 3)
           .setSchedulingStrategy(SchedulingStrategy.newBuilder().setKind(SchedulingStrategy.Kind.NODE_AFFINITY)
-              .setNodeAffinity(NodeAffinity.newBuilder().setNodeId(id("n1")).setSoft(false)))).build());
+              .setNodeAffinity(NodeAffinity.newBuilder().setNodeId(nodeId("n1")).setSoft(false)))).build());
       s.actors(ep).createActor(CreateActorRequest.newBuilder().setRequestId(s.rid()).setActorId(id("pinned")).build());
       assertEquals(ActorDeathCause.Kind.UNSCHEDULABLE, awaitState(s, ep, "pinned", ActorState.DEAD).getDeathCause().getKind());
 

@@ -51,9 +51,14 @@ class ActorsInPlacementGroupsTest {
     return ByteString.copyFromUtf8(s);
   }
 
+  /** A node id of Ray's size (28 bytes): the name, then zero bytes (so {@code toStringUtf8().trim()} gives it back). */
+  private static ByteString nodeId(String name) {
+    return ByteString.copyFrom(java.util.Arrays.copyOf(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), 28));
+  }
+
   private static void registerNode(Stubs s, String ep, String node, Map<String, Double> resources) {
     s.nodes(ep).registerNode(RegisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeInfo(GcsNodeInfo.newBuilder()
-        .setNodeId(id(node)).setNodeManagerAddress("127.0.0.1").putAllResourcesTotal(resources)).build());
+        .setNodeId(nodeId(node)).setNodeManagerAddress("127.0.0.1").putAllResourcesTotal(resources)).build());
   }
 
   private static void createPg(Stubs s, String ep, String pg, PlacementStrategy st, int bundles,
@@ -70,7 +75,7 @@ class ActorsInPlacementGroupsTest {
   private static ActorTableData.Builder spec(String actor, double cpus, long maxRestarts) {
     return ActorTableData.newBuilder().setActorId(id(actor)).setJobId(id("job1")).setClassName("A")
         .putRequiredResources("CPU", cpus).setMaxRestarts(maxRestarts).setIsDetached(true)
-        .setOwnerAddress(Address.newBuilder().setWorkerId(id("driver")).setNodeId(id("head")));
+        .setOwnerAddress(Address.newBuilder().setWorkerId(id("driver")).setNodeId(nodeId("head")));
   }
 
   private static SchedulingStrategy inPg(String pg, int bundle) {
@@ -112,7 +117,7 @@ class ActorsInPlacementGroupsTest {
     ActorTableData a = get(s, ep, actor);
     while (a.getState() != want || (want != ActorState.DEAD && want != ActorState.ALIVE && a.getNodeId().isEmpty())) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("actor " + actor + " stuck in " + a.getState() + " node=" + a.getNodeId().toStringUtf8());
+        throw new AssertionError("actor " + actor + " stuck in " + a.getState() + " node=" + a.getNodeId().toStringUtf8().trim());
       }
       Thread.sleep(20);
       a = get(s, ep, actor);
@@ -121,7 +126,7 @@ class ActorsInPlacementGroupsTest {
   }
 
   private static void confirmAll(Stubs s, String ep, String node) {
-    for (ActorTableData a : s.actors(ep).getNodeAssignments(GetNodeAssignmentsRequest.newBuilder().setNodeId(id(node))
+    for (ActorTableData a : s.actors(ep).getNodeAssignments(GetNodeAssignmentsRequest.newBuilder().setNodeId(nodeId(node))
         .build()).getActorsList()) {
       s.actors(ep).reportActorStarted(ReportActorStartedRequest.newBuilder().setRequestId(s.rid())
           .setActorId(a.getActorId()).setAttempt(a.getPlacementAttempt())
@@ -134,7 +139,7 @@ class ActorsInPlacementGroupsTest {
     Thread.sleep(600);
     ActorTableData a = get(s, ep, actor);
     assertTrue(a.getState() == ActorState.PENDING_CREATION || a.getState() == ActorState.RESTARTING, a.toString());
-    assertTrue(a.getNodeId().isEmpty(), actor + " must wait, but is on " + a.getNodeId().toStringUtf8());
+    assertTrue(a.getNodeId().isEmpty(), actor + " must wait, but is on " + a.getNodeId().toStringUtf8().trim());
   }
 
   @Test
@@ -145,8 +150,8 @@ class ActorsInPlacementGroupsTest {
       registerNode(s, ep, "n2", Map.of("CPU", 4.0));
       createPg(s, ep, "g", PlacementStrategy.STRICT_SPREAD, 2, Map.of("CPU", 2.0));
       PlacementGroupTableData g = awaitPg(s, ep, "g", PlacementGroupState.CREATED);
-      String b0 = g.getBundles(0).getNodeId().toStringUtf8();
-      String b1 = g.getBundles(1).getNodeId().toStringUtf8();
+      String b0 = g.getBundles(0).getNodeId().toStringUtf8().trim();
+      String b1 = g.getBundles(1).getNodeId().toStringUtf8().trim();
       assertNotEquals(b0, b1);
 
       // Bundle 0 (2 CPU) takes a0 and a1; a2 must wait; a3 (any bundle) goes to bundle 1.
@@ -154,13 +159,13 @@ class ActorsInPlacementGroupsTest {
       createActor(s, ep, spec("a1", 1, 0).setSchedulingStrategy(inPg("g", 0)));
       ActorTableData a0 = await(s, ep, "a0", ActorState.PENDING_CREATION);
       ActorTableData a1 = await(s, ep, "a1", ActorState.PENDING_CREATION);
-      assertEquals(b0, a0.getNodeId().toStringUtf8());
-      assertEquals(b0, a1.getNodeId().toStringUtf8());
+      assertEquals(b0, a0.getNodeId().toStringUtf8().trim());
+      assertEquals(b0, a1.getNodeId().toStringUtf8().trim());
       assertEquals(0, a0.getPlacedBundleIndex());
       createActor(s, ep, spec("a2", 1, 0).setSchedulingStrategy(inPg("g", 0)));
       createActor(s, ep, spec("a3", 1, 1).setSchedulingStrategy(inPg("g", -1)));
       ActorTableData a3 = await(s, ep, "a3", ActorState.PENDING_CREATION);
-      assertEquals(b1, a3.getNodeId().toStringUtf8());
+      assertEquals(b1, a3.getNodeId().toStringUtf8().trim());
       assertEquals(1, a3.getPlacedBundleIndex());
       assertStillWaiting(s, ep, "a2");
 
@@ -179,7 +184,7 @@ class ActorsInPlacementGroupsTest {
       // a1 killed: its share of bundle 0 goes to a2.
       s.actors(ep).killActorViaGcs(KillActorViaGcsRequest.newBuilder().setRequestId(s.rid()).setActorId(id("a1"))
           .setNoRestart(true).build());
-      assertEquals(b0, await(s, ep, "a2", ActorState.PENDING_CREATION).getNodeId().toStringUtf8());
+      assertEquals(b0, await(s, ep, "a2", ActorState.PENDING_CREATION).getNodeId().toStringUtf8().trim());
       confirmAll(s, ep, b0);
 
       // A group still pending: the actor waits, and is placed once the group is.
@@ -188,17 +193,17 @@ class ActorsInPlacementGroupsTest {
       assertStillWaiting(s, ep, "gpu-actor");
       registerNode(s, ep, "n3", Map.of("GPU", 1.0));
       awaitPg(s, ep, "gpu", PlacementGroupState.CREATED);
-      assertEquals("n3", await(s, ep, "gpu-actor", ActorState.PENDING_CREATION).getNodeId().toStringUtf8());
+      assertEquals("n3", await(s, ep, "gpu-actor", ActorState.PENDING_CREATION).getNodeId().toStringUtf8().trim());
 
       // The node of bundle 1 dies: a3 restarts and waits for its bundle to be rescheduled, then lands there.
-      s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(id(b1)).build());
+      s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(nodeId(b1)).build());
       awaitPg(s, ep, "g", PlacementGroupState.RESCHEDULING);
       assertEquals(ActorState.RESTARTING, get(s, ep, "a3").getState());
       assertStillWaiting(s, ep, "a3");
       registerNode(s, ep, "n4", Map.of("CPU", 4.0));
-      assertEquals("n4", awaitPg(s, ep, "g", PlacementGroupState.CREATED).getBundles(1).getNodeId().toStringUtf8());
+      assertEquals("n4", awaitPg(s, ep, "g", PlacementGroupState.CREATED).getBundles(1).getNodeId().toStringUtf8().trim());
       ActorTableData moved = await(s, ep, "a3", ActorState.RESTARTING);
-      assertEquals("n4", moved.getNodeId().toStringUtf8());
+      assertEquals("n4", moved.getNodeId().toStringUtf8().trim());
       assertEquals(1, moved.getPlacedBundleIndex());
       confirmAll(s, ep, "n4");
 

@@ -60,13 +60,18 @@ class JobsAndPlacementGroupsTest {
     return ByteString.copyFromUtf8(s);
   }
 
+  /** A node id of Ray's size (28 bytes): the name, then zero bytes (so {@code toStringUtf8().trim()} gives it back). */
+  private static ByteString nodeId(String name) {
+    return ByteString.copyFrom(java.util.Arrays.copyOf(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), 28));
+  }
+
   private static void registerNode(Stubs s, String ep, String node, double cpus) {
     s.nodes(ep).registerNode(RegisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeInfo(GcsNodeInfo.newBuilder()
-        .setNodeId(id(node)).setNodeManagerAddress("127.0.0.1").putResourcesTotal("CPU", cpus)).build());
+        .setNodeId(nodeId(node)).setNodeManagerAddress("127.0.0.1").putResourcesTotal("CPU", cpus)).build());
   }
 
   private static void killNode(Stubs s, String ep, String node) {
-    s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(id(node)).build());
+    s.nodes(ep).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(s.rid()).setNodeId(nodeId(node)).build());
   }
 
   private static int nextJobId(Stubs s, String ep) {
@@ -102,7 +107,7 @@ class JobsAndPlacementGroupsTest {
   }
 
   private static List<String> nodesOf(PlacementGroupTableData g) {
-    return g.getBundlesList().stream().map(b -> b.getNodeId().toStringUtf8()).toList();
+    return g.getBundlesList().stream().map(b -> b.getNodeId().toStringUtf8().trim()).toList();
   }
 
   @Test
@@ -144,7 +149,7 @@ class JobsAndPlacementGroupsTest {
       registerNode(s, ep, "drv", 1);
       s.jobs(ep).addJob(AddJobRequest.newBuilder().setRequestId(s.rid()).setData(JobTableData.newBuilder()
           .setJobId(ByteString.copyFrom(new byte[] {0, 0, 0, (byte) 200}))
-          .setDriverAddress(Address.newBuilder().setNodeId(id("drv")))).build());
+          .setDriverAddress(Address.newBuilder().setNodeId(nodeId("drv")))).build());
       assertFalse(s.jobs(ep).getAllJobInfo(GetAllJobInfoRequest.newBuilder().setJobOrSubmissionId("000000c8").build())
           .getJobInfoList(0).getIsDead());
       killNode(s, ep, "drv");
@@ -163,13 +168,13 @@ class JobsAndPlacementGroupsTest {
       ByteString job = ByteString.copyFrom(java.nio.ByteBuffer.allocate(4).putInt(jid).array());
       String jobHex = java.util.HexFormat.of().formatHex(job.toByteArray());
       s.jobs(ep).addJob(AddJobRequest.newBuilder().setRequestId(s.rid()).setData(JobTableData.newBuilder().setJobId(job)
-          .setDriverPid(7).setDriverAddress(Address.newBuilder().setNodeId(id("n1")).setWorkerId(id("driver")))
+          .setDriverPid(7).setDriverAddress(Address.newBuilder().setNodeId(nodeId("n1")).setWorkerId(id("driver")))
           .setEntrypoint("python main.py").setConfig(JobConfig.newBuilder().setRayNamespace("ns")
               .putMetadata("job_submission_id", "raysubmit_1"))).build());
       for (String a : List.of("plain", "detached")) {
         s.actors(ep).registerActor(RegisterActorRequest.newBuilder().setRequestId(s.rid()).setSpec(ActorTableData
             .newBuilder().setActorId(id(a)).setJobId(job).setIsDetached(a.equals("detached")).putRequiredResources("CPU", 1)
-            .setOwnerAddress(Address.newBuilder().setWorkerId(id("driver")).setNodeId(id("n1")))).build());
+            .setOwnerAddress(Address.newBuilder().setWorkerId(id("driver")).setNodeId(nodeId("n1")))).build());
         s.actors(ep).createActor(CreateActorRequest.newBuilder().setRequestId(s.rid()).setActorId(id(a)).build());
       }
       s.pgs(ep).createPlacementGroup(CreatePlacementGroupRequest.newBuilder().setRequestId(s.rid()).setPlacementGroupSpec(
@@ -224,7 +229,7 @@ class JobsAndPlacementGroupsTest {
       List<String> before = nodesOf(created);
       assertEquals(2, before.stream().filter("n1"::equals).count());
       assertEquals(2, before.stream().filter("n2"::equals).count());
-      assertEquals(2, s.pgs(ep).getNodeBundles(GetNodeBundlesRequest.newBuilder().setNodeId(id("n1")).build())
+      assertEquals(2, s.pgs(ep).getNodeBundles(GetNodeBundlesRequest.newBuilder().setNodeId(nodeId("n1")).build())
           .getBundlesCount());
 
       killNode(s, ep, "n1");
@@ -245,7 +250,7 @@ class JobsAndPlacementGroupsTest {
           .setPlacementGroupId(id("pack")).build());
       s.pgs(ep).removePlacementGroup(RemovePlacementGroupRequest.newBuilder().setRequestId(s.rid())
           .setPlacementGroupId(id("pack")).build());
-      assertEquals(0, s.pgs(ep).getNodeBundles(GetNodeBundlesRequest.newBuilder().setNodeId(id("n3")).build())
+      assertEquals(0, s.pgs(ep).getNodeBundles(GetNodeBundlesRequest.newBuilder().setNodeId(nodeId("n3")).build())
           .getBundlesCount());
       s.pgs(ep).createPlacementGroup(pg(s, "sp", PlacementStrategy.STRICT_PACK, 4, 1));
       assertEquals(List.of("n3", "n3", "n3", "n3"), nodesOf(awaitPg(s, ep, "sp", PlacementGroupState.CREATED)));

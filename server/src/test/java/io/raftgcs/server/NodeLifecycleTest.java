@@ -75,18 +75,23 @@ class NodeLifecycleTest {
     return ByteString.copyFromUtf8(s);
   }
 
+  /** A node id of Ray's size (28 bytes): the name, then zero bytes (so {@code toStringUtf8().trim()} gives it back). */
+  private static ByteString nodeId(String name) {
+    return ByteString.copyFrom(java.util.Arrays.copyOf(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), 28));
+  }
+
   private void register(MiniGcsCluster c, String node, boolean head) {
     nodes(c, c.leader()).registerNode(RegisterNodeRequest.newBuilder().setRequestId(rid()).setNodeInfo(
-        GcsNodeInfo.newBuilder().setNodeId(id(node)).setNodeManagerAddress("10.0.0." + node.length())
+        GcsNodeInfo.newBuilder().setNodeId(nodeId(node)).setNodeManagerAddress("10.0.0." + node.length())
             .setNodeName(node).setIsHeadNode(head).putResourcesTotal("CPU", 4)).build());
   }
 
   private void beat(MiniGcsCluster c, String node) {
-    nodes(c, c.leader()).heartbeat(HeartbeatRequest.newBuilder().setNodeId(id(node)).putResourcesAvailable("CPU", 3).build());
+    nodes(c, c.leader()).heartbeat(HeartbeatRequest.newBuilder().setNodeId(nodeId(node)).putResourcesAvailable("CPU", 3).build());
   }
 
   private NodeState state(MiniGcsCluster c, String node) {
-    return nodes(c, c.leader()).getNode(GetNodeRequest.newBuilder().setNodeId(id(node)).build()).getNodeInfo().getState();
+    return nodes(c, c.leader()).getNode(GetNodeRequest.newBuilder().setNodeId(nodeId(node)).build()).getNodeInfo().getState();
   }
 
   /** Ticks the current leader's monitor and waits until what it proposed is applied. */
@@ -109,7 +114,7 @@ class NodeLifecycleTest {
       tick(c);
       assertEquals(NodeState.ALIVE, state(c, "a"));
       assertEquals(NodeState.DEAD, state(c, "b"));
-      GcsNodeInfo b = nodes(c, c.leader()).getNode(GetNodeRequest.newBuilder().setNodeId(id("b")).build()).getNodeInfo();
+      GcsNodeInfo b = nodes(c, c.leader()).getNode(GetNodeRequest.newBuilder().setNodeId(nodeId("b")).build()).getNodeInfo();
       assertEquals(NodeDeathInfo.Reason.UNEXPECTED_TERMINATION, b.getDeathInfo().getReason());
       assertEquals(clock.millis(), b.getEndTimeMs());
 
@@ -120,7 +125,7 @@ class NodeLifecycleTest {
       assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
 
       var alive = nodes(c, (c.leader() + 1) % 3).checkAlive(CheckAliveRequest.newBuilder()
-          .addNodeIds(id("a")).addNodeIds(id("b")).addNodeIds(id("zz")).build());
+          .addNodeIds(nodeId("a")).addNodeIds(nodeId("b")).addNodeIds(nodeId("zz")).build());
       assertEquals(List.of(true, false, false), alive.getRayletAliveList());
       c.awaitConverged(Duration.ofSeconds(10));
     }
@@ -162,7 +167,7 @@ class NodeLifecycleTest {
       assertEquals(NodeState.ALIVE, state(c, "head2"));
 
       var leaderNodes = nodes(c, c.leader());
-      leaderNodes.drainNode(DrainNodeRequest.newBuilder().setRequestId(rid()).setNodeId(id("w1"))
+      leaderNodes.drainNode(DrainNodeRequest.newBuilder().setRequestId(rid()).setNodeId(nodeId("w1"))
           .setReason(DrainReason.DRAIN_PREEMPTION).setDeadlineMs(123).build());
       ManagedChannel ch = NettyChannelBuilder.forTarget(c.endpoint(c.leader())).usePlaintext().build();
       channels.add(ch);
@@ -174,19 +179,23 @@ class NodeLifecycleTest {
 
       // A drained node that stops is recorded as drained-and-preempted; unregister is idempotent.
       for (int i = 0; i < 2; i++) {
-        leaderNodes.unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(rid()).setNodeId(id("w1"))
+        leaderNodes.unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(rid()).setNodeId(nodeId("w1"))
             .setNodeDeathInfo(NodeDeathInfo.newBuilder().setReason(NodeDeathInfo.Reason.UNEXPECTED_TERMINATION)).build());
       }
-      var w1 = leaderNodes.getNode(GetNodeRequest.newBuilder().setNodeId(id("w1")).build()).getNodeInfo();
+      var w1 = leaderNodes.getNode(GetNodeRequest.newBuilder().setNodeId(nodeId("w1")).build()).getNodeInfo();
       assertEquals(NodeDeathInfo.Reason.AUTOSCALER_DRAIN_PREEMPTED, w1.getDeathInfo().getReason());
+      // Draining a dead node is accepted and changes nothing, as in Ray.
+      leaderNodes.drainNode(DrainNodeRequest.newBuilder().setRequestId(rid()).setNodeId(nodeId("w1"))
+          .setReason(DrainReason.DRAIN_IDLE_TERMINATION).build());
+      assertEquals(w1, leaderNodes.getNode(GetNodeRequest.newBuilder().setNodeId(nodeId("w1")).build()).getNodeInfo());
 
       // Retention of 2 dead nodes: a third death evicts the oldest (head1).
       register(c, "w2", false);
       clock.advance(1000);
-      leaderNodes.unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(rid()).setNodeId(id("w2")).build());
+      leaderNodes.unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(rid()).setNodeId(nodeId("w2")).build());
       var all = leaderNodes.getAllNodeInfo(GetAllNodeInfoRequest.newBuilder().build());
       assertEquals(3, all.getTotal());
-      assertFalse(all.getNodeInfoListList().stream().anyMatch(n -> n.getNodeId().equals(id("head1"))));
+      assertFalse(all.getNodeInfoListList().stream().anyMatch(n -> n.getNodeId().equals(nodeId("head1"))));
 
       var dead = leaderNodes.getAllNodeInfo(GetAllNodeInfoRequest.newBuilder().setStateFilter(NodeState.DEAD)
           .setLimit(1).build());
@@ -214,11 +223,34 @@ class NodeLifecycleTest {
       assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
       assertTrue(e.getStatus().getDescription().contains("node_info.node_id"));
       e = assertThrows(StatusRuntimeException.class, () -> leader.registerNode(RegisterNodeRequest.newBuilder()
-          .setRequestId(rid()).setNodeInfo(GcsNodeInfo.newBuilder().setNodeId(id("x")).putResourcesTotal("CPU", -1))
+          .setRequestId(rid()).setNodeInfo(GcsNodeInfo.newBuilder().setNodeId(nodeId("x")).putResourcesTotal("CPU", -1))
           .build()));
       assertTrue(e.getStatus().getDescription().contains("resources_total[CPU]"));
+      e = assertThrows(StatusRuntimeException.class, () -> leader.registerNode(RegisterNodeRequest.newBuilder()
+          .setRequestId(rid()).setNodeInfo(GcsNodeInfo.newBuilder().setNodeId(nodeId("x"))
+              .putResourcesTotal("GPU", Double.NaN)).build()));
+      assertTrue(e.getStatus().getDescription().contains("resources_total[GPU]"), e.getStatus().getDescription());
+      // Wrong-length ids (Ray's NodeID is 28 bytes) on every path that writes the node table.
+      e = assertThrows(StatusRuntimeException.class, () -> leader.registerNode(RegisterNodeRequest.newBuilder()
+          .setRequestId(rid()).setNodeInfo(GcsNodeInfo.newBuilder().setNodeId(id("short"))).build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+      assertTrue(e.getStatus().getDescription().contains("node_info.node_id: must be exactly 28 bytes"));
+      e = assertThrows(StatusRuntimeException.class, () -> leader.unregisterNode(UnregisterNodeRequest.newBuilder()
+          .setRequestId(rid()).setNodeId(ByteString.copyFrom(new byte[29])).build()));
+      assertTrue(e.getStatus().getDescription().startsWith("node_id:"), e.getStatus().getDescription());
+      e = assertThrows(StatusRuntimeException.class, () -> leader.drainNode(DrainNodeRequest.newBuilder()
+          .setRequestId(rid()).setNodeId(id("short")).build()));
+      assertTrue(e.getStatus().getDescription().startsWith("node_id:"), e.getStatus().getDescription());
+      // Unknown enum values.
+      e = assertThrows(StatusRuntimeException.class, () -> leader.unregisterNode(UnregisterNodeRequest.newBuilder()
+          .setRequestId(rid()).setNodeId(nodeId("x")).setNodeDeathInfo(
+              io.raftgcs.proto.NodeDeathInfo.newBuilder().setReasonValue(99)).build()));
+      assertTrue(e.getStatus().getDescription().startsWith("node_death_info.reason"), e.getStatus().getDescription());
+      e = assertThrows(StatusRuntimeException.class, () -> leader.drainNode(DrainNodeRequest.newBuilder()
+          .setRequestId(rid()).setNodeId(nodeId("x")).setReasonValue(42).build()));
+      assertTrue(e.getStatus().getDescription().startsWith("reason"), e.getStatus().getDescription());
       e = assertThrows(StatusRuntimeException.class, () -> nodes(c, (c.leader() + 1) % 3)
-          .heartbeat(HeartbeatRequest.newBuilder().setNodeId(id("x")).build()));
+          .heartbeat(HeartbeatRequest.newBuilder().setNodeId(nodeId("x")).build()));
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "heartbeats go to the leader");
       assertEquals(before, c.awaitConverged(Duration.ofSeconds(10)));
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = "Measure throughput and latency with closed-loop clients.",
     subcommands = {BenchKvPutCommand.class, BenchKvGetCommand.class,
         BenchActorsCommand.class, BenchWatchCommand.class,
-        BenchPgsCommand.class, BenchNodeDeathCommand.class})
+        BenchPgsCommand.class, BenchNodeDeathCommand.class, BenchActorListCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

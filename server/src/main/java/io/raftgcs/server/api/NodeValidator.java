@@ -2,7 +2,9 @@ package io.raftgcs.server.api;
 
 import com.google.protobuf.ByteString;
 import io.raftgcs.proto.DrainNodeRequest;
+import io.raftgcs.proto.DrainReason;
 import io.raftgcs.proto.GcsNodeInfo;
+import io.raftgcs.proto.NodeDeathInfo;
 import io.raftgcs.proto.HeartbeatRequest;
 import io.raftgcs.proto.RegisterNodeRequest;
 import io.raftgcs.proto.UnregisterNodeRequest;
@@ -11,6 +13,8 @@ import java.util.Map;
 /** Pure checks of node requests before anything is proposed; each failure names the field. */
 public final class NodeValidator {
   public static final int MAX_ID_BYTES = 64;
+  /** Ray's NodeID: exactly 28 bytes (kUniqueIDSize). */
+  public static final int NODE_ID_BYTES = 28;
   public static final int MAX_NAME_CHARS = 256;
   public static final int MAX_RESOURCES = 128;
   public static final int MAX_LABELS = 128;
@@ -26,13 +30,22 @@ public final class NodeValidator {
     }
   }
 
+  /** A node id on a path that writes the node table or reaches the monitor: exactly Ray's size. */
+  public static void exactNodeId(String field, ByteString id) {
+    nodeId(field, id);
+    if (id.size() != NODE_ID_BYTES) {
+      throw Errors.invalid(field + ": must be exactly " + NODE_ID_BYTES + " bytes (Ray's NodeID), got "
+          + id.size());
+    }
+  }
+
   public static void register(RegisterNodeRequest r) {
     KvValidator.requestId(r.hasRequestId(), r.getRequestId());
     if (!r.hasNodeInfo()) {
       throw Errors.invalid("node_info: required");
     }
     GcsNodeInfo n = r.getNodeInfo();
-    nodeId("node_info.node_id", n.getNodeId());
+    exactNodeId("node_info.node_id", n.getNodeId());
     text("node_info.node_manager_address", n.getNodeManagerAddress());
     text("node_info.node_manager_hostname", n.getNodeManagerHostname());
     text("node_info.node_name", n.getNodeName());
@@ -50,13 +63,19 @@ public final class NodeValidator {
 
   public static void unregister(UnregisterNodeRequest r) {
     KvValidator.requestId(r.hasRequestId(), r.getRequestId());
-    nodeId("node_id", r.getNodeId());
+    exactNodeId("node_id", r.getNodeId());
+    if (r.getNodeDeathInfo().getReason() == NodeDeathInfo.Reason.UNRECOGNIZED) {
+      throw Errors.invalid("node_death_info.reason: unknown value " + r.getNodeDeathInfo().getReasonValue());
+    }
     text("node_death_info.reason_message", r.getNodeDeathInfo().getReasonMessage());
   }
 
   public static void drain(DrainNodeRequest r) {
     KvValidator.requestId(r.hasRequestId(), r.getRequestId());
-    nodeId("node_id", r.getNodeId());
+    exactNodeId("node_id", r.getNodeId());
+    if (r.getReason() == DrainReason.UNRECOGNIZED) {
+      throw Errors.invalid("reason: unknown value " + r.getReasonValue());
+    }
     text("reason_message", r.getReasonMessage());
     if (r.getDeadlineMs() < 0) {
       throw Errors.invalid("deadline_ms: must not be negative");
@@ -64,7 +83,7 @@ public final class NodeValidator {
   }
 
   public static void heartbeat(HeartbeatRequest r) {
-    nodeId("node_id", r.getNodeId());
+    exactNodeId("node_id", r.getNodeId());
     resources("resources_available", r.getResourcesAvailableMap());
   }
 
