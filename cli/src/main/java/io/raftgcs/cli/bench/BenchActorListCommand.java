@@ -7,6 +7,7 @@ import io.raftgcs.client.ActorQuery;
 import io.raftgcs.client.GcsClient;
 import io.raftgcs.proto.ActorTableData.ActorState;
 import io.raftgcs.proto.ActorTableData;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,6 +59,13 @@ public final class BenchActorListCommand extends GcsCommand {
       load(client, jobs);
       out().printf("registered %d actors in %.1f s%n", load, (System.nanoTime() - t0) / 1e9);
       out().flush();
+    } else {
+      // Measure what is there: query the jobs of the first actors listed.
+      List<ByteString> seen = client.actors().getAllActorInfo(ActorQuery.all().limit(1000)).actors()
+          .stream().map(ActorTableData::getJobId).distinct().limit(JOBS).toList();
+      for (int j = 0; j < JOBS; j++) {
+        jobs[j] = seen.isEmpty() ? jobs[j] : seen.get(j % seen.size()).toByteArray();
+      }
     }
     Histogram byJob = time(client, i -> ActorQuery.all().jobId(jobs[i % JOBS]).limit(100));
     Histogram byState = time(client,
