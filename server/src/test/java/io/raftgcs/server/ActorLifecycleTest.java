@@ -1,5 +1,7 @@
 package io.raftgcs.server;
 
+import static io.raftgcs.server.testing.TestIds.nodeId;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,11 +49,6 @@ class ActorLifecycleTest {
 
   private static ByteString id(String s) {
     return ByteString.copyFromUtf8(s);
-  }
-
-  /** A node id of Ray's size (28 bytes): the name, then zero bytes (so {@code toStringUtf8().trim()} gives it back). */
-  private static ByteString nodeId(String name) {
-    return ByteString.copyFrom(java.util.Arrays.copyOf(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), 28));
   }
 
   private static void registerNode(Stubs s, String ep, String node, double cpus) {
