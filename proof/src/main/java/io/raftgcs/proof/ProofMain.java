@@ -15,7 +15,7 @@ public final class ProofMain {
   static final String USAGE = """
       usage: proof [--duration 60s] [--replicas 3] [--seed S] [--faults LIST] [--workers 4] [--set-workers 2]
                    [--keys 8] [--think-us 2000] [--check-budget 20s] [--keep DIR] [--keep-always]
-                   [--min-faults N]
+                   [--min-faults N] [--no-tables]
         --faults: comma list of all (default), none, kill (= kill-leader,kill-follower), kill-leader,
                   kill-follower, kill-all, stop (= stop-leader), wipe, snapshot-install,
                   partition-leader (cut the leader from all others, both ways),
@@ -23,6 +23,10 @@ public final class ProofMain {
                   partition (one of the two, per fault), membership (3 -> 5 -> 3 or 5 -> 3 -> 5 under load,
                   removing the leader); "all" has every kind. Raft traffic always goes through a proxy per
                   replica (gcs-server --raft-listen-port behind it); partitions need Linux (/proc)
+        --no-tables: KV only; by default 4 simulated nodes also host actors (max_restarts 1) and
+                  STRICT_SPREAD groups, and the tables' invariants are checked at the end (counted
+                  in violations): no false node death, restarts within budget, no actor run twice,
+                  STRICT_SPREAD bundles on distinct nodes
         --min-faults: inject at least N faults even if that runs past --duration (default 1 when faults are on)
       """;
 
@@ -55,11 +59,16 @@ public final class ProofMain {
     Path keep = null;
     boolean keepAlways = false;
     Integer minFaults = null;
+    boolean tables = true;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String a = rest.remove(0);
       if (a.equals("--keep-always")) {
         keepAlways = true;
+        continue;
+      }
+      if (a.equals("--no-tables")) {
+        tables = false;
         continue;
       }
       if (a.equals("-h") || a.equals("--help")) {
@@ -97,7 +106,7 @@ public final class ProofMain {
     }
     ProofRun.Config d = ProofRun.Config.defaults(duration, replicas, seed, Nemesis.Kind.parse(faults));
     ProofRun.Config cfg = new ProofRun.Config(duration, replicas, seed, d.faults(), workers, setWorkers, keys, think,
-        budget, keep, keepAlways, d.serverArgs(), minFaults != null ? minFaults : d.minFaults());
+        budget, keep, keepAlways, d.serverArgs(), minFaults != null ? minFaults : d.minFaults(), tables);
     ProofRun.Report r = new ProofRun(cfg, System.out).run();
     return r.passed() ? 0 : 1;
   }

@@ -27,14 +27,14 @@ public final class ProofRun {
 
   public record Config(long durationMs, int replicas, long seed, List<Nemesis.Kind> faults, int registerWorkers,
       int setWorkers, int keys, long thinkMicros, long budgetMsPerKey, Path keepDir, boolean keepAlways,
-      List<String> serverArgs, int minFaults) {
+      List<String> serverArgs, int minFaults, boolean tables) {
     public static Config defaults(long durationMs, int replicas, long seed, List<Nemesis.Kind> faults) {
       return new Config(durationMs, replicas, seed, faults, 4, 2, 8, 2000, 20_000, null, false,
           // The watch checker replays the whole committed history from revision 1 at the end, so the
           // servers keep all of it (the default bound of 100,000 revisions is shorter than a long run).
           List.of("--snapshot-threshold", "500", "--log-segment-bytes", "65536",
               "--event-history", "100000000", "--event-history-bytes", "8000000000"),
-          faults.isEmpty() ? 0 : 1);
+          faults.isEmpty() ? 0 : 1, true);
     }
   }
 
@@ -87,6 +87,8 @@ public final class ProofRun {
     List<String> lost = new ArrayList<>();
     List<String> members = new ArrayList<>();
     Workload wl = null;
+    TableWorkload tables = null;
+    List<String> tableViolations = new ArrayList<>();
     try {
       cluster.startAll();
       out.println("servers: " + pids(cluster));
@@ -116,6 +118,10 @@ public final class ProofRun {
         wl = new Workload(cluster.endpoints(), cfg.registerWorkers(), cfg.setWorkers(), cfg.keys(), cfg.seed(), t0,
             cfg.thinkMicros());
         wl.start();
+        if (cfg.tables()) {
+          tables = new TableWorkload(cluster.endpoints(), cfg.seed());
+          tables.start();
+        }
         long end = System.nanoTime() - t0 + cfg.durationMs() * 1_000_000L;
         nemesis.run(end, cfg.minFaults());
         long left = end - (System.nanoTime() - t0);
@@ -136,6 +142,10 @@ public final class ProofRun {
           problems.add("cluster not healthy after the run: " + nemesis.brief());
         }
         wl.stopAndJoin();
+        if (tables != null) {
+          tableViolations.addAll(tables.check());
+          tableViolations.forEach(v -> problems.add("tables: " + v));
+        }
         faults = nemesis.events();
         nemesis.anomalies().forEach(a -> problems.add("nemesis: " + a));
         members.addAll(cluster.ids(cluster.members()));
@@ -218,6 +228,9 @@ public final class ProofRun {
       if (wl != null) {
         wl.stopAndJoin();
       }
+      if (tables != null) {
+        tables.close();
+      }
       cluster.close();
       try {
         Runtime.getRuntime().removeShutdownHook(reaper);
@@ -258,7 +271,9 @@ public final class ProofRun {
           + s.getSnapshotIndex() + " log_start=" + s.getLogStartIndex() + " digest=" + s.getDigest() + "@"
           + s.getDigestIndex());
     }
-    Report r = new Report(history.size(), ok, failed, unk, faults.size(), lost.size(), lin.violations(), lin.unknown(),
+    // "violations" counts both kinds: linearizability of the KV and the tables' invariants.
+    Report r = new Report(history.size(), ok, failed, unk, faults.size(), lost.size(),
+        lin.violations() + tableViolations.size(), lin.unknown(),
         watchAnomalies, digestMismatches, pct(failovers, 50), pct(failovers, 99), null, problems);
     boolean keep = !r.passed() || cfg.keepAlways() || cfg.keepDir() != null;
     if (keep) {

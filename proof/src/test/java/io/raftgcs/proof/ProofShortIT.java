@@ -18,7 +18,7 @@ class ProofShortIT {
     ProofRun.Config d = ProofRun.Config.defaults(40_000, 3, seed,
         List.of(Nemesis.Kind.KILL_LEADER, Nemesis.Kind.KILL_FOLLOWER));
     ProofRun.Config cfg = new ProofRun.Config(d.durationMs(), 3, seed, d.faults(), 4, 2, 6, 2000, 20_000, null, false,
-        d.serverArgs(), 2);
+        d.serverArgs(), 2, true);
     ProofRun.Report r = new ProofRun(cfg, System.out).run();
     assertTrue(r.faults() >= 2, "faults injected: " + r.faults());
     assertTrue(r.okOps() > 200, "acknowledged ops: " + r.okOps());
