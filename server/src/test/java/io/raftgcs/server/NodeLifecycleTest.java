@@ -99,6 +99,21 @@ class NodeLifecycleTest {
   }
 
   @Test
+  void heartbeatOfANodeThatJustDiedIsRefused() throws Exception {
+    try (MiniGcsCluster c = start(1000)) {
+      awaitMonitor(c);
+      register(c, "hb", false);
+      tick(c); // "hb" is now in the monitor's in-memory alive set
+      beat(c, "hb");
+      nodes(c, c.leader()).unregisterNode(UnregisterNodeRequest.newBuilder().setRequestId(rid())
+          .setNodeId(nodeId("hb")).build());
+      // No tick in between: the applied death alone must take it out of the fast path.
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> beat(c, "hb"));
+      assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    }
+  }
+
+  @Test
   void silentNodeDiesAndHeartbeatingNodeLives() throws Exception {
     try (MiniGcsCluster c = start(1000)) {
       awaitMonitor(c);

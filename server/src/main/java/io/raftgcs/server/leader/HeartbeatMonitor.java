@@ -57,6 +57,8 @@ public final class HeartbeatMonitor implements LeaderService, StateMachineListen
    * read. Any applied change to a node's row takes it out until the next tick.
    */
   private volatile Set<ByteString> knownAlive = Set.of();
+  /** Node ids whose rows changed since the current tick began reading (kept out of the next set). */
+  private final Set<ByteString> changedSinceRead = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService scheduler;
   private ScheduledFuture<?> task;
   private volatile boolean active;
@@ -112,12 +114,13 @@ public final class HeartbeatMonitor implements LeaderService, StateMachineListen
   /** Apply thread: a changed node row (death, drain, re-registration) is read from the store again. */
   @Override
   public void onApplied(long index, EventBatch events) {
-    Set<ByteString> known = knownAlive;
-    if (known.isEmpty()) {
+    if (!active) {
       return;
     }
+    Set<ByteString> known = knownAlive;
     for (Event e : events.getEventsList()) {
       if (e.getChannel() == Channel.NODE) {
+        changedSinceRead.add(e.getKey());
         known.remove(e.getKey());
       }
     }
@@ -164,6 +167,8 @@ public final class HeartbeatMonitor implements LeaderService, StateMachineListen
     }
     long now = clock.millis();
     Set<ByteString> alive = new HashSet<>();
+    // Changes applied from here on may or may not show in the read below: keep them out of the set.
+    changedSinceRead.clear();
     for (GcsNodeInfo n : aliveNodes()) {
       ByteString id = n.getNodeId();
       alive.add(id);
@@ -178,7 +183,9 @@ public final class HeartbeatMonitor implements LeaderService, StateMachineListen
     firstSeen.keySet().retainAll(alive);
     Set<ByteString> known = ConcurrentHashMap.newKeySet(alive.size());
     known.addAll(alive);
+    known.removeAll(changedSinceRead);
     knownAlive = known;
+    known.removeAll(changedSinceRead); // what was applied while the set was being published
   }
 
   private List<GcsNodeInfo> aliveNodes() {
