@@ -116,21 +116,28 @@ public final class AssignmentFeed implements AutoCloseable {
       all = new ArrayList<>(taps.values());
       taps.clear();
     }
-    restart();
-    for (Tap t : all) {
-      t.sink.onLost(error);
-    }
+    // Off the stream's callback thread: reading the current revision blocks.
+    java.util.concurrent.CompletableFuture.runAsync(() -> restartThenTell(all, error));
   }
 
-  private void restart() {
+  /**
+   * Follows again from the current revision, and only then tells the taps to list again: a
+   * listing made before the new stream's start could miss what lies between the two.
+   */
+  private void restartThenTell(List<Tap> lostTaps, GcsException error) {
     try {
       subscribe(currentRevision() + 1);
     } catch (GcsException e) {
       try {
-        client.scheduler().schedule(this::restart, 1, java.util.concurrent.TimeUnit.SECONDS);
+        client.scheduler().schedule(() -> java.util.concurrent.CompletableFuture.runAsync(
+            () -> restartThenTell(lostTaps, error)), 1, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.RejectedExecutionException closedClient) {
         // the client is closed
       }
+      return;
+    }
+    for (Tap t : lostTaps) {
+      t.sink.onLost(error);
     }
   }
 

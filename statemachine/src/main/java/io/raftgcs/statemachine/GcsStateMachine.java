@@ -147,7 +147,12 @@ public final class GcsStateMachine extends BaseStateMachine {
     waiters.advance(index);
     if (events != null) {
       for (StateMachineListener l : listeners) {
-        l.onApplied(index, events);
+        try {
+          l.onApplied(index, events);
+        } catch (RuntimeException e) {
+          // Listeners hold soft state only; a bug in one must never fail the entry on this replica.
+          LOG.error("listener {} failed on entry {}", l.getClass().getSimpleName(), index, e);
+        }
       }
     }
     return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(result.toByteArray())));

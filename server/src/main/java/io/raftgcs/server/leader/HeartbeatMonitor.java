@@ -56,7 +56,7 @@ public final class HeartbeatMonitor implements LeaderService, StateMachineListen
    * Node ids alive at the last tick and unchanged since: a heartbeat from one of them needs no store
    * read. Any applied change to a node's row takes it out until the next tick.
    */
-  private volatile Set<ByteString> knownAlive = Set.of();
+  private volatile Set<ByteString> knownAlive = ConcurrentHashMap.newKeySet();
   /** Node ids whose rows changed since the current tick began reading (kept out of the next set). */
   private final Set<ByteString> changedSinceRead = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService scheduler;
@@ -79,7 +79,7 @@ public final class HeartbeatMonitor implements LeaderService, StateMachineListen
     beats.clear();
     firstSeen.clear();
     proposing.clear();
-    knownAlive = Set.of();
+    knownAlive = ConcurrentHashMap.newKeySet();
     // Every node alive now gets a full timeout from this moment; nodes registered later from when seen.
     long startedAt = clock.millis();
     for (GcsNodeInfo n : aliveNodes()) {
@@ -104,7 +104,7 @@ public final class HeartbeatMonitor implements LeaderService, StateMachineListen
     }
     beats.clear();
     firstSeen.clear();
-    knownAlive = Set.of();
+    knownAlive = ConcurrentHashMap.newKeySet();
   }
 
   public boolean isActive() {
