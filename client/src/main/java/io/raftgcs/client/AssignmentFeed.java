@@ -105,8 +105,9 @@ public final class AssignmentFeed implements AutoCloseable {
         mine.computeIfAbsent(t, k -> new ArrayList<>(2)).add(e);
       }
     }
-    mine.forEach((t, events) -> t.deliver(EventBatch.newBuilder().setRevision(batch.getRevision())
-        .addAllEvents(events).build()));
+    int all = batch.getEventsCount();
+    mine.forEach((t, events) -> t.deliver(events.size() == all ? batch
+        : EventBatch.newBuilder().setRevision(batch.getRevision()).addAllEvents(events).build()));
   }
 
   private void lost(GcsException error) {

@@ -119,7 +119,7 @@ public final class ProofRun {
             cfg.thinkMicros());
         wl.start();
         if (cfg.tables()) {
-          tables = new TableWorkload(cluster.endpoints(), cfg.seed());
+          tables = new TableWorkload(cluster.endpoints(), cfg.seed(), out);
           tables.start();
         }
         long end = System.nanoTime() - t0 + cfg.durationMs() * 1_000_000L;

@@ -47,7 +47,10 @@ final class TableWorkload implements AutoCloseable {
   private volatile boolean stopping;
   private Thread loop;
 
-  TableWorkload(String endpoints, long seed) {
+  private final java.io.PrintStream log;
+
+  TableWorkload(String endpoints, long seed, java.io.PrintStream log) {
+    this.log = log;
     this.client = GcsClient.builder().endpoints(endpoints).requestTimeout(Duration.ofSeconds(2))
         .deadline(Duration.ofSeconds(30)).build();
     this.feed = AssignmentFeed.start(client);
@@ -159,7 +162,7 @@ final class TableWorkload implements AutoCloseable {
         bad.add("STRICT_SPREAD group " + hex(g.getPlacementGroupId()) + " has two bundles on one node");
       }
     }
-    System.out.println("tables: " + agents.size() + " nodes, " + actors.size() + " actors ("
+    log.println("tables: " + agents.size() + " nodes, " + actors.size() + " actors ("
         + actors.stream().filter(a -> a.getState() == ActorState.ALIVE).count() + " ALIVE, restarts "
         + actors.stream().mapToLong(ActorTableData::getNumRestarts).sum() + "), " + groupIds.size()
         + " STRICT_SPREAD groups, effective starts " + effective + "; invariant violations: " + bad.size());
