@@ -20,16 +20,22 @@ public final class Workloads {
   public static final int WATCHERS = 100;
 
   /** Sizes and durations of one run. */
-  public record Plan(Duration warmup, Duration measure, int[] putClients, int[] getClients,
-      int[] staleClients, int watchers, int failovers, int preload) {
+  /**
+   * Sizes and durations of one run. {@code systemWarmup}: a mixed load (puts, linearizable and stale
+   * gets, 64 clients) run against every system once before its first measured row, so that no system is
+   * measured while its processes are still starting up (JIT compilation of the JVM-based ones, page
+   * cache, connection set-up). Each row then has its own shorter {@code warmup}.
+   */
+  public record Plan(Duration systemWarmup, Duration warmup, Duration measure, int[] putClients,
+      int[] getClients, int[] staleClients, int watchers, int failovers, int preload) {
     static Plan full() {
-      return new Plan(Duration.ofSeconds(3), Duration.ofSeconds(10), new int[] {1, 16, 64, 256},
-          new int[] {1, 64, 256}, new int[] {64}, WATCHERS, 5, 10_000);
+      return new Plan(Duration.ofSeconds(30), Duration.ofSeconds(3), Duration.ofSeconds(10),
+          new int[] {1, 16, 64, 256}, new int[] {1, 64, 256}, new int[] {64}, WATCHERS, 5, 10_000);
     }
 
     static Plan quick() {
-      return new Plan(Duration.ofSeconds(1), Duration.ofSeconds(3), new int[] {1, 16, 64, 256},
-          new int[] {1, 64, 256}, new int[] {64}, WATCHERS, 3, 5_000);
+      return new Plan(Duration.ofSeconds(12), Duration.ofSeconds(1), Duration.ofSeconds(3),
+          new int[] {1, 16, 64, 256}, new int[] {1, 64, 256}, new int[] {64}, WATCHERS, 3, 5_000);
     }
   }
 
@@ -44,6 +50,7 @@ public final class Workloads {
     List<Result> out = new ArrayList<>();
     String sys = d.name();
     preload(d, plan.preload());
+    warmUp(d, plan);
     for (int c : plan.putClients()) {
       String w = "put c=" + c;
       if (wanted(rows, w)) {
@@ -82,6 +89,20 @@ public final class Workloads {
     log("%-16s %-8s %9.0f/s  p50 %8.2f ms  p99 %8.2f ms  errors %d", r.workload(), r.system(),
         r.throughput(), r.p50Micros() / 1000, r.p99Micros() / 1000, r.errors());
     return r;
+  }
+
+  /** The same mixed load for every system: a third puts, a third linearizable gets, a third stale gets. */
+  static void warmUp(Driver d, Plan plan) throws InterruptedException {
+    if (plan.systemWarmup().isZero()) {
+      return;
+    }
+    AtomicLong n = new AtomicLong();
+    Result r = ClosedLoop.run("warm-up", d.name(), 64, Duration.ZERO, plan.systemWarmup(), i -> {
+      long k = n.getAndIncrement() % 3;
+      return k == 0 ? d.put(i % CONNECTIONS, Keys.randomKey(Keys.KEY_SPACE), Keys.value())
+          : d.get(i % CONNECTIONS, Keys.randomKey(plan.preload()), k == 1);
+    }, "");
+    log("warm-up: %.0f ops/s over %d s (not reported)", r.throughput(), plan.systemWarmup().toSeconds());
   }
 
   /** Writes keys 0..n-1 once (256 clients), so reads hit existing keys. */

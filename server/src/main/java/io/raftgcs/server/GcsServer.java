@@ -58,6 +58,7 @@ public final class GcsServer implements AutoCloseable {
   private final HeartbeatMonitor monitor;
   private final ActorScheduler scheduler;
   private final Proposer proposer;
+  private final ReadPath reads;
   private final PlacementGroupScheduler pgScheduler;
   private final io.raftgcs.server.leader.RuntimeEnvExpirer runtimeEnvExpirer;
   private final io.raftgcs.server.leader.TaskEventStore taskEvents;
@@ -76,7 +77,7 @@ public final class GcsServer implements AutoCloseable {
     Rpc rpc = new Rpc(errors);
     this.proposer = new Proposer(raft, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch());
     WritePath writes = new WritePath(raft, proposer, clock, cfg.nodes().maxDeadNodes(), cfg.maxDeadActors());
-    ReadPath reads = new ReadPath(raft);
+    this.reads = new ReadPath(raft);
     this.monitor = new HeartbeatMonitor(stateMachine, writes, clock, cfg.nodes());
     this.scheduler = new ActorScheduler(stateMachine, writes, clock, cfg.scheduler());
     stateMachine.addListener(scheduler);
@@ -104,6 +105,7 @@ public final class GcsServer implements AutoCloseable {
         // Clients ping long-lived subscription streams to notice a dead replica quickly.
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
+        .callExecutor(new io.raftgcs.server.api.CallExecutors())
         .addService(new KvService(calls))
         .addService(admin)
         .addService(new NodeService(calls, raft, monitor))
@@ -204,6 +206,7 @@ public final class GcsServer implements AutoCloseable {
       grpc.shutdownNow();
     }
     proposer.close();
+    reads.close();
     try {
       raft.close();
     } catch (IOException e) {

@@ -76,6 +76,14 @@ public final class GcsServerMain implements Callable<Integer> {
   @Option(names = "--event-history-bytes", description = "bytes of event history kept per replica (default 64 MiB)")
   Long eventHistoryBytes;
 
+  @Option(names = "--proposer-max-in-flight",
+      description = "log entries the leader keeps in the Raft pipeline at once; requests arriving meanwhile "
+          + "are batched into the next entry (default 4)")
+  Long proposerMaxInFlight;
+
+  @Option(names = "--proposer-max-batch", description = "most client commands in one log entry (default 256)")
+  Long proposerMaxBatch;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new GcsServerMain()).execute(args));
   }
@@ -121,7 +129,10 @@ public final class GcsServerMain implements Callable<Integer> {
     long histBytes = num(eventHistoryBytes, file, "event-history-bytes", cfg.eventHistoryBytes());
     return new ServerConfig(cfg.id(), cfg.dataDir(), cfg.peers(), Duration.ofMillis(election),
         Duration.ofMillis(election * 2), snap, Math.min(cfg.purgePreserveEntries(), snap), segment,
-        hist, histBytes, cfg.proposerMaxInFlight(), cfg.proposerMaxBatch(), nodeMonitor(file),
+        hist, histBytes, positive("proposer-max-in-flight",
+            num(proposerMaxInFlight, file, "proposer-max-in-flight", cfg.proposerMaxInFlight())),
+        positive("proposer-max-batch", num(proposerMaxBatch, file, "proposer-max-batch", cfg.proposerMaxBatch())),
+        nodeMonitor(file),
         new io.raftgcs.server.config.SchedulerConfig(num(placementTimeoutMs, file, "placement-timeout-ms",
             cfg.scheduler().placementTimeoutMs()), cfg.scheduler().maxBatch(), cfg.scheduler().periodMs()),
         join || Boolean.parseBoolean(file.getProperty("join", "false")), listenPort(file), maxDeadActors(file, cfg));
@@ -172,6 +183,13 @@ public final class GcsServerMain implements Callable<Integer> {
       return e;
     }
     return file.getProperty(key);
+  }
+
+  private static int positive(String key, long v) {
+    if (v < 1 || v > 65_536) {
+      throw new IllegalArgumentException(key + " must be between 1 and 65536, got " + v);
+    }
+    return (int) v;
   }
 
   private static long num(Long flag, Properties file, String key, long dflt) {

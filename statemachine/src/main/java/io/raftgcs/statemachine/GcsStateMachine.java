@@ -171,6 +171,10 @@ public final class GcsStateMachine extends BaseStateMachine {
   /** Linearizable read: Ratis calls this after the ReadIndex has been applied here. */
   @Override
   public CompletableFuture<Message> query(Message request) {
+    if (request.getContent().isEmpty()) {
+      // A read barrier: Ratis has already waited until this replica applied the read index.
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
     try {
       Query q = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
       QueryResult r = queryLocal(q);

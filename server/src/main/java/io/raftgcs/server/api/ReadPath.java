@@ -1,25 +1,27 @@
 package io.raftgcs.server.api;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftgcs.proto.Query;
 import io.raftgcs.proto.QueryResult;
 import io.raftgcs.proto.ReadOptions;
 import io.raftgcs.server.raft.RaftNode;
+import io.raftgcs.server.raft.ReadBarrier;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves queries: linearizable through Ratis ReadIndex (on any replica; a follower asks the leader for
- * the index), or stale from this replica's applied state, optionally after it reaches a minimum revision.
- * Any thread; stateless.
+ * Serves queries from this replica's applied state: linearizable ones after a {@link ReadBarrier} round
+ * (Ratis ReadIndex, shared by every read that arrived before the round; on a follower the leader hands
+ * out the index), stale ones at once, optionally after this replica reaches a minimum revision.
+ * Any thread; the barrier's cohorts are its only state, and they are soft.
  */
-public final class ReadPath {
+public final class ReadPath implements AutoCloseable {
   private static final long STALE_WAIT_MS = 5_000;
   private final RaftNode raft;
+  private final ReadBarrier barrier;
 
   public ReadPath(RaftNode raft) {
     this.raft = raft;
+    this.barrier = new ReadBarrier(raft::readIndexRound);
   }
 
   public CompletableFuture<QueryResult> query(ReadOptions options, Query q) {
@@ -28,12 +30,11 @@ public final class ReadPath {
           .orTimeout(STALE_WAIT_MS, TimeUnit.MILLISECONDS)
           .thenApply(ignored -> raft.stateMachine().queryLocal(q));
     }
-    return raft.read(q.toByteArray()).thenApply(msg -> {
-      try {
-        return QueryResult.parseFrom(msg.getContent().asReadOnlyByteBuffer());
-      } catch (InvalidProtocolBufferException e) {
-        throw new CompletionException(e);
-      }
-    });
+    return barrier.await().thenApply(ignored -> raft.stateMachine().queryLocal(q));
+  }
+
+  @Override
+  public void close() {
+    barrier.close();
   }
 }

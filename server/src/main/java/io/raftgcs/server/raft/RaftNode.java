@@ -146,6 +146,14 @@ public final class RaftNode implements AutoCloseable {
     return submit(RaftClientRequest.readRequestType(), query);
   }
 
+  /**
+   * One ReadIndex round with nothing to query: completes once this replica has applied the index the leader
+   * handed out (see {@link ReadBarrier}).
+   */
+  public CompletableFuture<Message> readIndexRound() {
+    return submit(RaftClientRequest.readRequestType(), new byte[0]);
+  }
+
   private CompletableFuture<Message> submit(RaftClientRequest.Type type, byte[] data) {
     RaftClientRequest req = RaftClientRequest.newBuilder()
         .setClientId(clientId)
