@@ -19,8 +19,10 @@ import org.apache.ratis.protocol.Message;
  *
  * <p>Called from gRPC threads and leader-only services. Entries are handed to Ratis on one dedicated
  * thread, never on a Ratis thread: the completion of an entry arrives on Ratis's apply thread, and a
- * submission made there would stall apply while Ratis admits the new entry. Callers' futures are
- * completed before the next entry is submitted. Soft state: the waiting queue, never replicated.
+ * submission made there would stall apply while Ratis admits the new entry. When an entry completes, the
+ * next one is handed over first; then the callers are answered, on the apply thread for a small batch and
+ * on a reply thread for a big one, so that serialising dozens of replies holds up neither apply nor the
+ * next entry. Soft state: the waiting queue, never replicated.
  */
 public final class Proposer {
   private record Pending(Command command, int bytes, CompletableFuture<Proposed> reply) {}
@@ -35,6 +37,14 @@ public final class Proposer {
   private final java.util.concurrent.ExecutorService submitter =
       java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "proposer");
+        t.setDaemon(true);
+        return t;
+      });
+  /** Replies a Ratis thread may send itself; a bigger batch's replies go to {@link #replier}. */
+  private static final int INLINE_REPLIES = 4;
+  private final java.util.concurrent.ExecutorService replier =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "proposer-replies");
         t.setDaemon(true);
         return t;
       });
@@ -115,7 +125,6 @@ public final class Proposer {
       written = CompletableFuture.failedFuture(e);
     }
     written.whenComplete((msg, err) -> {
-      complete(batch, msg, err);
       List<Pending> next;
       synchronized (this) {
         inFlight--;
@@ -124,11 +133,21 @@ public final class Proposer {
       if (next != null) {
         send(next);
       }
+      if (batch.size() <= INLINE_REPLIES) {
+        complete(batch, msg, err);
+      } else {
+        try {
+          replier.execute(() -> complete(batch, msg, err));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          complete(batch, msg, err);
+        }
+      }
     });
   }
 
   public void close() {
     submitter.shutdownNow();
+    replier.shutdown();
   }
 
   private static void complete(List<Pending> batch, Message msg, Throwable err) {
