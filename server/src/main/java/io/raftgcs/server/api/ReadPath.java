@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReadPath implements AutoCloseable {
   private static final long STALE_WAIT_MS = 5_000;
+  /** ReadIndex rounds one replica keeps in flight (see {@link ReadBarrier}). */
+  static final int READ_ROUNDS_IN_FLIGHT = 2;
   private final RaftNode raft;
   private final ReadBarrier barrier;
 
   public ReadPath(RaftNode raft) {
     this.raft = raft;
-    this.barrier = new ReadBarrier(raft::readIndexRound);
+    this.barrier = new ReadBarrier(raft::readIndexRound, READ_ROUNDS_IN_FLIGHT);
   }
 
   public CompletableFuture<QueryResult> query(ReadOptions options, Query q) {

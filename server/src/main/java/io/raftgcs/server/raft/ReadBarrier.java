@@ -8,10 +8,13 @@ import java.util.function.Supplier;
 
 /**
  * Linearizable reads in cohorts, the way etcd serves them: one Ratis ReadIndex round answers every read
- * that arrived before the round started. A read asks for {@link #await()}; if no round is in flight one
- * starts at once, otherwise the read joins the <em>next</em> round, which starts when the current one
- * ends. When a round completes this replica has applied at least the read index the leader handed out
- * after every read of the cohort arrived, so each of them may then be answered from local state.
+ * that arrived before the round started. A read asks for {@link #await()}; if fewer than
+ * {@code maxInFlight} rounds are in flight one starts at once, otherwise the read joins the <em>next</em>
+ * round, which starts when one in flight ends. When a round completes this replica has applied at least
+ * the read index the leader handed out after every read of the cohort arrived, so each of them may then
+ * be answered from local state. Rounds are cheap in CPU (one small RPC to the leader, none on a leader
+ * holding its lease) but cost a round trip, so a second round in flight lets a read that just missed one
+ * start at once instead of waiting for it to finish.
  *
  * <p>Called from gRPC threads. Rounds are started, and cohorts released, on one dedicated thread: a
  * Ratis submission briefly blocks its caller, and the reads' own continuations (a local query and a gRPC
@@ -24,12 +27,17 @@ public final class ReadBarrier {
     t.setDaemon(true);
     return t;
   });
-  private boolean inFlight;
+  private final int maxInFlight;
+  private int inFlight;
   private CompletableFuture<Void> next;
 
   /** {@code round} performs one ReadIndex round and completes once this replica has applied its index. */
-  public ReadBarrier(Supplier<CompletableFuture<?>> round) {
+  public ReadBarrier(Supplier<CompletableFuture<?>> round, int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be at least 1");
+    }
     this.round = round;
+    this.maxInFlight = maxInFlight;
   }
 
   /** Completes once every write acknowledged before this call is applied on this replica. */
@@ -41,9 +49,9 @@ public final class ReadBarrier {
         next = new CompletableFuture<>();
       }
       cohort = next;
-      start = !inFlight;
+      start = inFlight < maxInFlight;
       if (start) {
-        inFlight = true;
+        inFlight++;
         next = null;
       }
     }
@@ -74,7 +82,9 @@ public final class ReadBarrier {
     synchronized (this) {
       following = next;
       next = null;
-      inFlight = following != null;
+      if (following == null) {
+        inFlight--;
+      }
     }
     if (following != null) {
       launch(following);
