@@ -78,7 +78,7 @@ public final class GcsServerMain implements Callable<Integer> {
 
   @Option(names = "--proposer-max-in-flight",
       description = "log entries the leader keeps in the Raft pipeline at once; requests arriving meanwhile "
-          + "are batched into the next entry (default 2)")
+          + "are batched into the next entry (default 1)")
   Long proposerMaxInFlight;
 
   @Option(names = "--proposer-max-batch", description = "most client commands in one log entry (default 256)")

@@ -52,7 +52,7 @@ public record ServerConfig(
 
   public static ServerConfig defaults(String id, Path dataDir, List<PeerSpec> peers) {
     return new ServerConfig(id, dataDir, peers, Duration.ofMillis(300), Duration.ofMillis(600), 100_000, 10_000,
-        8L << 20, 100_000, 64L << 20, 2, 256, NodeMonitorConfig.defaults(), SchedulerConfig.defaults(), false);
+        8L << 20, 100_000, 64L << 20, 1, 256, NodeMonitorConfig.defaults(), SchedulerConfig.defaults(), false);
   }
 
   public PeerSpec self() {

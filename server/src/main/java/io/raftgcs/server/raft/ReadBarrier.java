@@ -12,9 +12,8 @@ import java.util.function.Supplier;
  * {@code maxInFlight} rounds are in flight one starts at once, otherwise the read joins the <em>next</em>
  * round, which starts when one in flight ends. When a round completes this replica has applied at least
  * the read index the leader handed out after every read of the cohort arrived, so each of them may then
- * be answered from local state. Rounds are cheap in CPU (one small RPC to the leader, none on a leader
- * holding its lease) but cost a round trip, so a second round in flight lets a read that just missed one
- * start at once instead of waiting for it to finish.
+ * be answered from local state. More rounds in flight shorten the wait of a read that just missed one,
+ * at the price of more rounds (each a Ratis request, and on a follower an RPC to the leader).
  *
  * <p>Called from gRPC threads. Rounds are started, and cohorts released, on one dedicated thread: a
  * Ratis submission briefly blocks its caller, and the reads' own continuations (a local query and a gRPC
