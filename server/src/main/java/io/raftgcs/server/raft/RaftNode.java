@@ -164,10 +164,28 @@ public final class RaftNode implements AutoCloseable {
         .setType(type)
         .build();
     try {
-      return server.submitClientRequestAsync(req).thenApply(this::unwrap);
+      return submitter().submitClientRequestAsync(req).thenApply(this::unwrap);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Where requests enter Ratis. The server-level entry hops to Ratis's client executor and blocks the
+   * caller until that thread has appended the entry (about 1 ms a request on a loaded box); the group's
+   * own entry does the same work on the calling thread. Our callers are the proposer and read-barrier
+   * threads, dedicated and never Ratis's, so they take the direct entry when the division offers it.
+   */
+  private org.apache.ratis.protocol.RaftClientAsynchronousProtocol submitter() {
+    try {
+      RaftServer.Division d = server.getDivision(GROUP_ID);
+      if (d instanceof org.apache.ratis.protocol.RaftClientAsynchronousProtocol direct) {
+        return direct;
+      }
+    } catch (IOException e) {
+      // not started yet or closing: the server-level entry reports it properly
+    }
+    return server;
   }
 
   private Message unwrap(RaftClientReply reply) {
