@@ -58,4 +58,21 @@ class GcsServerMainTest {
     assertThrows(IllegalArgumentException.class, () -> resolve("--id", "n1", "--data-dir", dir.toString(),
         "--peers", PEERS, "--max-dead-actors", "-1"));
   }
+
+  @Test
+  void proposerLimitsFromFlagOrConfigFileWithinBounds() throws Exception {
+    ServerConfig d = resolve("--id", "n1", "--data-dir", dir.toString(), "--peers", PEERS);
+    assertEquals(1, d.proposerMaxInFlight());
+    assertEquals(256, d.proposerMaxBatch());
+    ServerConfig c = resolve("--id", "n1", "--data-dir", dir.toString(), "--peers", PEERS,
+        "--proposer-max-in-flight", "4", "--proposer-max-batch", "64");
+    assertEquals(4, c.proposerMaxInFlight());
+    assertEquals(64, c.proposerMaxBatch());
+    Path f = Files.writeString(dir.resolve("gcs.properties"),
+        "id=n2\ndata-dir=" + dir + "\npeers=" + PEERS + "\nproposer-max-in-flight=2\n");
+    assertEquals(2, resolve("--config", f.toString()).proposerMaxInFlight());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve("--id", "n1",
+        "--data-dir", dir.toString(), "--peers", PEERS, "--proposer-max-in-flight", "0"));
+    assertEquals(true, e.getMessage().contains("proposer-max-in-flight"), e.getMessage());
+  }
 }

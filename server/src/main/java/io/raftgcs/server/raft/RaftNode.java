@@ -141,11 +141,6 @@ public final class RaftNode implements AutoCloseable {
     return submit(RaftClientRequest.writeRequestType(), data);
   }
 
-  /** Linearizable read: Ratis ReadIndex, then {@code StateMachine.query} on this replica. */
-  public CompletableFuture<Message> read(byte[] query) {
-    return submit(RaftClientRequest.readRequestType(), query);
-  }
-
   /**
    * One ReadIndex round with nothing to query: completes once this replica has applied the index the leader
    * handed out (see {@link ReadBarrier}).
