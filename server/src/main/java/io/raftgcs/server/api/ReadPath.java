@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReadPath implements AutoCloseable {
   private static final long STALE_WAIT_MS = 5_000;
+  private static final long ROUND_TIMEOUT_MS = 10_000;
   /**
    * ReadIndex rounds one replica keeps in flight (see {@link ReadBarrier}). One, as etcd does: in
    * bench/compare two rounds cost the servers 0.57–0.80 ms of CPU per linearizable read against
@@ -27,7 +28,10 @@ public final class ReadPath implements AutoCloseable {
 
   public ReadPath(RaftNode raft) {
     this.raft = raft;
-    this.barrier = new ReadBarrier(raft::readIndexRound, READ_ROUNDS_IN_FLIGHT);
+    // Ratis fails a round by itself within its read timeout (5 s); this bound only guarantees that a
+    // round lost in a leader change cannot hold up every later read on this replica.
+    this.barrier = new ReadBarrier(() -> raft.readIndexRound().orTimeout(ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS),
+        READ_ROUNDS_IN_FLIGHT);
   }
 
   public CompletableFuture<QueryResult> query(ReadOptions options, Query q) {
