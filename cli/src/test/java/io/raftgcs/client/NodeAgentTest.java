@@ -84,6 +84,8 @@ class NodeAgentTest {
       await(() -> agent.registrations() == 2, "re-registration");
       byte[] second = agent.nodeId();
       assertFalse(java.util.Arrays.equals(first, second));
+      // The agent counts the registration before it tells the listener: wait for the callback.
+      await(() -> reregisteredAs.get() != null, "onReregistered");
       assertArrayEquals(second, reregisteredAs.get());
       assertEquals(NodeState.DEAD, client.nodes().get(first).orElseThrow().getState());
       assertEquals(NodeState.ALIVE, client.nodes().get(second).orElseThrow().getState());

@@ -118,6 +118,7 @@ class ServerContractTest {
       threads.forEach(Thread::start);
       for (Thread t : threads) {
         t.join(60_000);
+        assertFalse(t.isAlive(), "a writer did not finish its rounds within 60 s");
       }
       assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
     }
