@@ -53,6 +53,7 @@ public final class GcsServer implements AutoCloseable {
   private final RaftNode raft;
   private final AdminApi admin;
   private final Server grpc;
+  private final io.raftgcs.server.api.CallExecutors callExecutors = new io.raftgcs.server.api.CallExecutors();
   private final EventBus bus;
   private final LeaderLifecycle leaderLifecycle;
   private final HeartbeatMonitor monitor;
@@ -105,7 +106,9 @@ public final class GcsServer implements AutoCloseable {
         // Clients ping long-lived subscription streams to notice a dead replica quickly.
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .callExecutor(new io.raftgcs.server.api.CallExecutors())
+        // Method lookup on the transport thread; CallExecutors moves the calls that may block to its pool.
+        .directExecutor()
+        .callExecutor(callExecutors)
         .addService(new KvService(calls))
         .addService(admin)
         .addService(new NodeService(calls, raft, monitor))
@@ -205,6 +208,7 @@ public final class GcsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       grpc.shutdownNow();
     }
+    callExecutors.close();
     proposer.close();
     reads.close();
     try {

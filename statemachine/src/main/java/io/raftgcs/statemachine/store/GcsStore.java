@@ -9,18 +9,22 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -37,11 +41,19 @@ public final class GcsStore implements AutoCloseable {
     RocksDB.loadLibrary();
   }
 
+  /** Off-heap memory of one replica's store: memtables of all families together, and the block cache. */
+  public static final long MEMTABLE_BUDGET_BYTES = 64L << 20;
+  public static final long MEMTABLE_BYTES = 16L << 20;
+  public static final long BLOCK_CACHE_BYTES = 32L << 20;
+
   public static final byte[] APPLIED_KEY = "applied".getBytes(StandardCharsets.UTF_8);
 
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  private final LRUCache blockCache;
+  private final WriteBufferManager writeBuffers;
+  private final BloomFilter bloom;
   private final RocksDB db;
   private final Map<Cf, ColumnFamilyHandle> handles = new EnumMap<>(Cf.class);
   private final List<ColumnFamilyHandle> allHandles = new ArrayList<>();
@@ -50,9 +62,17 @@ public final class GcsStore implements AutoCloseable {
   private GcsStore(Path dir) throws RocksDBException, IOException {
     this.dir = dir;
     Files.createDirectories(dir);
+    blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+    writeBuffers = new WriteBufferManager(MEMTABLE_BUDGET_BYTES, blockCache);
+    bloom = new BloomFilter(10);
     dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setAtomicFlush(true)
-        .setMaxBackgroundJobs(2);
-    cfOptions = new ColumnFamilyOptions().optimizeForSmallDb();
+        .setMaxBackgroundJobs(2).setWriteBufferManager(writeBuffers);
+    // Every put reads the row it replaces (create revision, "added") and its session record: a Bloom filter
+    // answers the misses without touching a block, and memtables large enough for a burst keep flushes and
+    // compactions (all families flush together) rare.
+    cfOptions = new ColumnFamilyOptions().setWriteBufferSize(MEMTABLE_BYTES)
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom)
+            .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true));
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (Cf cf : Cf.values()) {
@@ -162,6 +182,9 @@ public final class GcsStore implements AutoCloseable {
     writeOptions.close();
     cfOptions.close();
     dbOptions.close();
+    writeBuffers.close();
+    blockCache.close();
+    bloom.close();
   }
 
   /** A storage failure: never recoverable inside apply (the replica must stop rather than diverge). */
