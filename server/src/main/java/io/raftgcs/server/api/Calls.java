@@ -36,7 +36,7 @@ public final class Calls {
       BiFunction<Proposer.Proposed, ResponseHeader, T> reply) {
     rpc.answer(obs, () -> {
       validate.run();
-      return writes.submit(id, cmd).thenApply(p -> reply.apply(p, header(p.revision())));
+      return writes.submitFromApi(id, cmd).thenApply(p -> reply.apply(p, header(p.revision())));
     });
   }
 

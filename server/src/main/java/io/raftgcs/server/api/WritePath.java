@@ -36,6 +36,19 @@ public final class WritePath {
 
   /** Proposes {@code command} (body set, header not) and completes with the OK result and its revision. */
   public CompletableFuture<Proposer.Proposed> submit(RequestId requestId, Command.Builder command) {
+    return submit(requestId, command, false);
+  }
+
+  /**
+   * As {@link #submit(RequestId, Command.Builder)}, from an API handler: the calling thread (gRPC's, never
+   * a Ratis thread) may hand the entry to Ratis itself (see {@link Proposer#propose(Command, boolean)}).
+   */
+  public CompletableFuture<Proposer.Proposed> submitFromApi(RequestId requestId, Command.Builder command) {
+    return submit(requestId, command, true);
+  }
+
+  private CompletableFuture<Proposer.Proposed> submit(RequestId requestId, Command.Builder command,
+      boolean callerMaySubmit) {
     if (!raft.info().isLeader()) {
       return CompletableFuture.failedFuture(new NotLeaderException(raft.leaderId().orElse(""), "not the leader"));
     }
@@ -44,7 +57,7 @@ public final class WritePath {
     if (requestId != null) {
       header.setRequestId(requestId);
     }
-    return proposer.propose(command.setHeader(header).build()).thenApply(p -> {
+    return proposer.propose(command.setHeader(header).build(), callerMaySubmit).thenApply(p -> {
       if (!Errors.ok(p.result())) {
         throw Errors.fromResult(p.result());
       }

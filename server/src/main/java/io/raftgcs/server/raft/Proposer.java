@@ -19,7 +19,10 @@ import org.apache.ratis.protocol.Message;
  *
  * <p>Called from gRPC threads and leader-only services. Entries are handed to Ratis on one dedicated
  * thread, never on a Ratis thread: the completion of an entry arrives on Ratis's apply thread, and a
- * submission made there would stall apply while Ratis admits the new entry. When an entry completes, the
+ * submission made there would stall apply while Ratis admits the new entry. The one exception is a caller
+ * that says it may submit ({@link #propose(Command, boolean)}: the API's gRPC threads, never a Ratis
+ * thread) finding nothing in flight: its command leaves at once as an entry of its own, on its own thread,
+ * which spares a lone client a thread hand-off per write. When an entry completes, the
  * next one is handed over first; then the callers are answered, on the apply thread for a small batch and
  * on a reply thread for a big one, so that serialising dozens of replies holds up neither apply nor the
  * next entry. Soft state: the waiting queue, never replicated.
@@ -63,6 +66,15 @@ public final class Proposer {
    * retries under load do not multiply the work.
    */
   public CompletableFuture<Proposed> propose(Command command) {
+    return propose(command, false);
+  }
+
+  /**
+   * As {@link #propose(Command)}; {@code callerMaySubmit} says the calling thread is not a Ratis thread and
+   * may block for the few microseconds Ratis takes to admit an entry, so an entry this call starts is
+   * submitted right here instead of on the proposer thread.
+   */
+  public CompletableFuture<Proposed> propose(Command command, boolean callerMaySubmit) {
     Pending p = new Pending(command, command.getSerializedSize(), new CompletableFuture<>());
     List<Pending> batch;
     com.google.protobuf.ByteString id = command.getHeader().hasRequestId()
@@ -80,7 +92,11 @@ public final class Proposer {
       batch = inFlight < maxInFlight ? takeBatchLocked() : null;
     }
     if (batch != null) {
-      send(batch);
+      if (callerMaySubmit) {
+        submit(batch);
+      } else {
+        send(batch);
+      }
     }
     return p.reply();
   }
