@@ -75,4 +75,25 @@ class GcsServerMainTest {
         "--data-dir", dir.toString(), "--peers", PEERS, "--proposer-max-in-flight", "0"));
     assertEquals(true, e.getMessage().contains("proposer-max-in-flight"), e.getMessage());
   }
+
+  @Test
+  void raisesTheCommonPoolOnSmallMachinesUnlessTheOperatorSetIt() {
+    String before = System.getProperty(GcsServerMain.COMMON_POOL_PARALLELISM);
+    try {
+      System.clearProperty(GcsServerMain.COMMON_POOL_PARALLELISM);
+      GcsServerMain.useCommonPoolOnSmallMachines();
+      assertEquals(Runtime.getRuntime().availableProcessors() <= 2 ? "2" : null,
+          System.getProperty(GcsServerMain.COMMON_POOL_PARALLELISM));
+
+      System.setProperty(GcsServerMain.COMMON_POOL_PARALLELISM, "7");
+      GcsServerMain.useCommonPoolOnSmallMachines();
+      assertEquals("7", System.getProperty(GcsServerMain.COMMON_POOL_PARALLELISM));
+    } finally {
+      if (before == null) {
+        System.clearProperty(GcsServerMain.COMMON_POOL_PARALLELISM);
+      } else {
+        System.setProperty(GcsServerMain.COMMON_POOL_PARALLELISM, before);
+      }
+    }
+  }
 }

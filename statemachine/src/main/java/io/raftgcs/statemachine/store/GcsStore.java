@@ -41,7 +41,12 @@ public final class GcsStore implements AutoCloseable {
     RocksDB.loadLibrary();
   }
 
-  /** Off-heap memory of one replica's store: memtables of all families together, and the block cache. */
+  /**
+   * Off-heap memory of one replica's store. Memtables of all families together stay under the budget and
+   * are charged to the block cache (RocksDB's Java API ties a write-buffer manager to a cache), so when
+   * they are large, cached blocks are evicted first: the store uses about the budget, plus what blocks
+   * still fit, plus RocksDB's own overhead.
+   */
   public static final long MEMTABLE_BUDGET_BYTES = 64L << 20;
   public static final long MEMTABLE_BYTES = 16L << 20;
   public static final long BLOCK_CACHE_BYTES = 32L << 20;
