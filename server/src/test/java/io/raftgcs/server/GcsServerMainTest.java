@@ -2,6 +2,7 @@ package io.raftgcs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftgcs.server.config.ServerConfig;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class GcsServerMainTest {
     assertEquals(2, resolve("--config", f.toString()).proposerMaxInFlight());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve("--id", "n1",
         "--data-dir", dir.toString(), "--peers", PEERS, "--proposer-max-in-flight", "0"));
-    assertEquals(true, e.getMessage().contains("proposer-max-in-flight"), e.getMessage());
+    assertTrue(e.getMessage().contains("proposer-max-in-flight"), e.getMessage());
   }
 
   @Test

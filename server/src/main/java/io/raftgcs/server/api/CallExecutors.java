@@ -3,13 +3,11 @@ package io.raftgcs.server.api;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
+import io.raftgcs.server.Threads;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Which thread runs a call's handler. The API server itself is built with a direct executor, so gRPC looks
@@ -28,7 +26,7 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
   /** Services audited to never block in a handler. */
   static final Set<String> NON_BLOCKING = Set.of(io.raftgcs.proto.InternalKVGcsServiceGrpc.SERVICE_NAME);
 
-  private final ExecutorService blocking = Executors.newCachedThreadPool(new Named("gcs-api"));
+  private final ExecutorService blocking = Executors.newCachedThreadPool(Threads.numberedDaemons("gcs-api"));
 
   @Override
   public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
@@ -38,30 +36,6 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
 
   @Override
   public void close() {
-    blocking.shutdown();
-    try {
-      if (!blocking.awaitTermination(2, TimeUnit.SECONDS)) {
-        blocking.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      blocking.shutdownNow();
-    }
-  }
-
-  private static final class Named implements ThreadFactory {
-    private final String prefix;
-    private final AtomicInteger next = new AtomicInteger();
-
-    Named(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, prefix + "-" + next.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }
+    Threads.shutdownAndWait(blocking, 2_000);
   }
 }

@@ -162,14 +162,6 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     for (Subscriber s : subscribers) {
       s.shutdown();
     }
-    senders.shutdown();
-    try {
-      if (!senders.awaitTermination(1, TimeUnit.SECONDS)) {
-        senders.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      senders.shutdownNow();
-    }
+    io.raftgcs.server.Threads.shutdownAndWait(senders, 1_000);
   }
 }
