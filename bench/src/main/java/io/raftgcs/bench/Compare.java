@@ -64,7 +64,7 @@ public final class Compare {
         try (Driver d = connect(sys, cluster)) {
           Workloads.awaitHealthy(d, java.time.Duration.ofSeconds(90));
           if (d instanceof RaftgcsDriver r) {
-            r.connectWritesToLeader();
+            r.connectToLeader();
           }
           Workloads.log("%s healthy, leader m%d", sys, d.leaderIndex() + 1);
           List<Result> rs = Workloads.run(cluster, d, plan, rows);
@@ -102,9 +102,9 @@ public final class Compare {
 
   private static int order(String workload) {
     String[] known = {"put c=1", "put c=16", "put c=64", "put c=256", "get lin c=1", "get lin c=64",
-        "get lin c=256", "get stale c=64", "watch", "failover"};
+        "get lin c=256", "get lin-any c=64", "get stale c=64", "watch", "failover"};
     for (int i = 0; i < known.length; i++) {
-      if (workload.equals(known[i]) || (i >= 8 && workload.startsWith(known[i]))) {
+      if (workload.equals(known[i]) || (i >= 9 && workload.startsWith(known[i]))) {
         return i;
       }
     }

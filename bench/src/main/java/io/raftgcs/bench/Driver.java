@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 /**
  * One system under test, as seen by the load generator. Every operation is asynchronous and is
  * issued on connection {@code conn} (0..{@link Workloads#CONNECTIONS}-1); connection i is pinned to
- * member i mod 3 (raftgcs writes excepted: they go to the leader, as our client does).
+ * member i mod 3 (raftgcs writes and linearizable reads excepted: they go to the leader, as our
+ * client sends them).
  */
 public interface Driver extends AutoCloseable {
   String name();
@@ -16,6 +17,19 @@ public interface Driver extends AutoCloseable {
 
   /** Linearizable (true) or serializable / stale (false) read. */
   CompletableFuture<?> get(int conn, byte[] key, boolean linearizable);
+
+  /** True when {@link #get} sends linearizable reads to the leader rather than to the pinned member. */
+  default boolean linearizableReadsGoToLeader() {
+    return false;
+  }
+
+  /**
+   * A linearizable read on connection {@code conn}'s own pinned member, for systems whose {@link #get}
+   * routes linearizable reads to the leader (see {@link #linearizableReadsGoToLeader}).
+   */
+  default CompletableFuture<?> getLinearizableAnyMember(int conn, byte[] key) {
+    throw new UnsupportedOperationException(name() + " reads linearizably on the pinned member already");
+  }
 
   /** What the linearizable get of this system is, for the table (e.g. "ReadIndex", "sync+getData"). */
   default String linearizableGetNote() {

@@ -28,19 +28,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * raftgcs through raw gRPC stubs of our public API (the same calls GcsClient makes), so connections
- * can be pinned: 16 read connections, connection i to member i mod 3; 16 write connections to the
- * leader (followers refuse writes with a leader hint and GcsClient then talks to the leader).
- * Every write carries a request id, as GcsClient's do.
+ * raftgcs through raw gRPC stubs of our public API, routed the way GcsClient routes them, so
+ * connections can be pinned: 16 connections to the leader for writes and linearizable reads
+ * (followers refuse writes with a leader hint, and GcsClient sends linearizable reads to the leader,
+ * whose lease answers them without a round trip); 16 connections, connection i to member i mod 3, for
+ * stale reads and watches. {@link #getLinearizableAnyMember} reads linearizably on the pinned
+ * connections instead (a follower asks the leader for a read index): the extra row that shows the
+ * cost of a follower's ReadIndex. Every write carries a request id, as GcsClient's do.
  */
 public final class RaftgcsDriver implements Driver {
   static final String NS = "bench";
   private final List<String> endpoints;
   private final ManagedChannel[] readChannels = new ManagedChannel[Workloads.CONNECTIONS];
-  private final ManagedChannel[] writeChannels = new ManagedChannel[Workloads.CONNECTIONS];
+  private final ManagedChannel[] leaderChannels = new ManagedChannel[Workloads.CONNECTIONS];
   private final ManagedChannel[] memberChannels;
   private final InternalKVGcsServiceStub[] readStubs = new InternalKVGcsServiceStub[Workloads.CONNECTIONS];
-  private final InternalKVGcsServiceStub[] writeStubs = new InternalKVGcsServiceStub[Workloads.CONNECTIONS];
+  private final InternalKVGcsServiceStub[] leaderStubs = new InternalKVGcsServiceStub[Workloads.CONNECTIONS];
   private final ByteString clientId;
   private final AtomicLong seq = new AtomicLong();
 
@@ -67,18 +70,18 @@ public final class RaftgcsDriver implements Driver {
     return NettyChannelBuilder.forTarget(endpoint).usePlaintext().directExecutor().build();
   }
 
-  /** (Re)points the write connections at the current leader. */
-  public void connectWritesToLeader() {
+  /** (Re)points the leader connections at the current leader. */
+  public void connectToLeader() {
     int leader = leaderIndex();
     if (leader < 0) {
       throw new IllegalStateException("no raftgcs leader");
     }
     for (int c = 0; c < Workloads.CONNECTIONS; c++) {
-      if (writeChannels[c] != null) {
-        writeChannels[c].shutdownNow();
+      if (leaderChannels[c] != null) {
+        leaderChannels[c].shutdownNow();
       }
-      writeChannels[c] = open(endpoints.get(leader));
-      writeStubs[c] = InternalKVGcsServiceGrpc.newStub(writeChannels[c]);
+      leaderChannels[c] = open(endpoints.get(leader));
+      leaderStubs[c] = InternalKVGcsServiceGrpc.newStub(leaderChannels[c]);
     }
   }
 
@@ -97,19 +100,33 @@ public final class RaftgcsDriver implements Driver {
   @Override
   public CompletableFuture<?> put(int conn, byte[] key, byte[] value) {
     InternalKVPutRequest req = putRequest(key, value);
-    return Grpc.<io.raftgcs.proto.InternalKVPutReply>unary(o -> writeStubs[conn].withDeadlineAfter(10, TimeUnit.SECONDS).internalKVPut(req, o));
+    return Grpc.<io.raftgcs.proto.InternalKVPutReply>unary(o -> leaderStubs[conn].withDeadlineAfter(10, TimeUnit.SECONDS).internalKVPut(req, o));
   }
 
   @Override
   public CompletableFuture<?> get(int conn, byte[] key, boolean linearizable) {
+    return get(linearizable ? leaderStubs[conn] : readStubs[conn], key, linearizable);
+  }
+
+  @Override
+  public boolean linearizableReadsGoToLeader() {
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<?> getLinearizableAnyMember(int conn, byte[] key) {
+    return get(readStubs[conn], key, true);
+  }
+
+  private static CompletableFuture<?> get(InternalKVGcsServiceStub stub, byte[] key, boolean linearizable) {
     InternalKVGetRequest req = InternalKVGetRequest.newBuilder().setNamespace(NS)
         .setKey(ByteString.copyFrom(key)).setRead(ReadOptions.newBuilder().setStale(!linearizable)).build();
-    return Grpc.<io.raftgcs.proto.InternalKVGetReply>unary(o -> readStubs[conn].withDeadlineAfter(10, TimeUnit.SECONDS).internalKVGet(req, o));
+    return Grpc.<io.raftgcs.proto.InternalKVGetReply>unary(o -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).internalKVGet(req, o));
   }
 
   @Override
   public String linearizableGetNote() {
-    return "ReadIndex";
+    return "leader lease, as GcsClient";
   }
 
   @Override
@@ -196,7 +213,7 @@ public final class RaftgcsDriver implements Driver {
 
   @Override
   public void close() {
-    for (ManagedChannel[] arr : List.of(readChannels, writeChannels, memberChannels)) {
+    for (ManagedChannel[] arr : List.of(readChannels, leaderChannels, memberChannels)) {
       for (ManagedChannel ch : arr) {
         if (ch != null) {
           ch.shutdownNow();

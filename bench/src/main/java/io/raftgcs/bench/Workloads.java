@@ -65,6 +65,13 @@ public final class Workloads {
             i -> d.get(i % CONNECTIONS, Keys.randomKey(plan.preload()), true), d.linearizableGetNote())));
       }
     }
+    // The peers' "get lin" rows read on every member; ours read on the leader (see RaftgcsDriver). This
+    // row reads on every member too, so a follower's ReadIndex round is measured as well.
+    String anyMember = "get lin-any c=64";
+    if (d.linearizableReadsGoToLeader() && wanted(rows, anyMember)) {
+      out.add(report(ClosedLoop.run(anyMember, sys, 64, plan.warmup(), plan.measure(),
+          i -> d.getLinearizableAnyMember(i % CONNECTIONS, Keys.randomKey(plan.preload())), "ReadIndex on every member")));
+    }
     for (int c : plan.staleClients()) {
       String w = "get stale c=" + c;
       if (wanted(rows, w)) {
