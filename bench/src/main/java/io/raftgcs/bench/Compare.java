@@ -50,6 +50,7 @@ public final class Compare {
     }
     Workloads.Plan plan = quick ? Workloads.Plan.quick() : Workloads.Plan.full();
     List<Result> results = new ArrayList<>();
+    boolean first = true;
     for (String sys : only) {
       Cluster cluster = switch (sys) {
         case "raftgcs" -> new Cluster.Raftgcs(work.resolve("raftgcs"),
@@ -67,7 +68,8 @@ public final class Compare {
             r.connectToLeader();
           }
           Workloads.log("%s healthy, leader m%d", sys, d.leaderIndex() + 1);
-          List<Result> rs = Workloads.run(cluster, d, plan, rows);
+          List<Result> rs = Workloads.run(cluster, d, plan, rows, first);
+          first = false;
           results.addAll(rs);
           if (out != null) {
             save(out, results);
@@ -100,7 +102,7 @@ public final class Compare {
     System.out.println(Table.acceptanceLine(results));
   }
 
-  private static int order(String workload) {
+  static int order(String workload) {
     String[] known = {"put c=1", "put c=16", "put c=64", "put c=256", "get lin c=1", "get lin c=64",
         "get lin c=256", "get lin-any c=64", "get stale c=64", "watch", "failover"};
     for (int i = 0; i < known.length; i++) {

@@ -23,6 +23,14 @@ class TableTest {
   }
 
   @Test
+  void followerReadRowSitsBetweenTheLinearizableAndStaleRows() {
+    assertTrue(Compare.order("get lin c=256") < Compare.order("get lin-any c=64"));
+    assertTrue(Compare.order("get lin-any c=64") < Compare.order("get stale c=64"));
+    assertTrue(Compare.order("watch n=100") < Compare.order("failover"));
+    assertEquals(Compare.order("no such row"), Compare.order("another unknown row"));
+  }
+
+  @Test
   void resultsRoundTripThroughTsv() {
     Result a = new Result("get lin c=64", "zk", 1234.5, 800, 9000, 3, "sync+getData");
     assertEquals(a, Result.fromTsv(a.tsv()));
