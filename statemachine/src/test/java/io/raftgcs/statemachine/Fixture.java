@@ -41,6 +41,8 @@ public final class Fixture implements AutoCloseable {
   public final Path dir;
   public GcsStore store;
   public CommandApplier applier;
+  /** Session records the applier keeps; takes effect at the next {@link #reopen}. */
+  public int maxSessions = io.raftgcs.statemachine.Limits.MAX_SESSION_RECORDS;
   private final long maxRevisions;
   private final long maxBytes;
   private long index;
@@ -66,7 +68,7 @@ public final class Fixture implements AutoCloseable {
       store.close();
     }
     store = GcsStore.open(dir);
-    applier = new CommandApplier(new EventHistory(maxRevisions, maxBytes));
+    applier = new CommandApplier(new EventHistory(maxRevisions, maxBytes), maxSessions);
     applier.load(store);
     index = store.appliedTermIndex(null)[1];
   }

@@ -219,6 +219,9 @@ public final class RaftNode implements AutoCloseable {
       return Optional.empty();
     }
     long[] match = i.getFollowerMatchIndices();
+    if (match == null) {
+      return Optional.empty(); // leadership was lost or not yet set up between the two calls
+    }
     var followers = i.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
     String best = null;
     long bestIndex = Long.MIN_VALUE;

@@ -34,7 +34,7 @@ public final class CommandApplier {
   /** Dead actors kept when the leader's commands do not say (Ray's maximum_gcs_destroyed_actor_cached_count). */
   public static final int DEFAULT_MAX_DEAD_ACTORS = 100_000;
 
-  private final SessionTable sessions = new SessionTable();
+  private final SessionTable sessions;
   private final NodeTable nodes = new NodeTable();
   private final ActorTable actors = new ActorTable();
   private final WorkerTable workers = new WorkerTable(actors);
@@ -43,7 +43,13 @@ public final class CommandApplier {
   private final EventHistory history;
 
   public CommandApplier(EventHistory history) {
+    this(history, io.raftgcs.statemachine.Limits.MAX_SESSION_RECORDS);
+  }
+
+  /** {@code maxSessions}: most request-id outcomes remembered at once (see {@link SessionTable}). */
+  public CommandApplier(EventHistory history, int maxSessions) {
     this.history = history;
+    this.sessions = new SessionTable(maxSessions);
     // A node's death cascades in the same entry: first its workers, then the actors on it or owned there.
     nodes.addDeathListener(workers);
     nodes.addDeathListener(actors);

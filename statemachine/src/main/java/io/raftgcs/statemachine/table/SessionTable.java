@@ -19,7 +19,8 @@ import org.rocksdb.RocksIterator;
 /**
  * Exactly-once for retried mutations: the outcome of every request id is stored with the leader time that
  * applied it, and a command whose id is already here is answered from the record instead of re-applied.
- * Records older than {@link Limits#SESSION_TTL_MS} (by leader time) are dropped in apply.
+ * Records older than {@link Limits#SESSION_TTL_MS} (by leader time) are dropped in apply, and so are the
+ * oldest ones whenever more than {@code maxRecords} are held (a bound on every replica's heap).
  *
  * <p>Replicated state plus an in-memory expiry index ordered by (time, key) — an order every replica
  * derives identically whether it built the index incrementally or by scanning the store.
@@ -32,6 +33,19 @@ public final class SessionTable {
       Comparator.comparingLong(Expiry::timeMs).thenComparing(Expiry::key, Arrays::compareUnsigned);
 
   private final TreeSet<Expiry> expiry = new TreeSet<>(ORDER);
+  private final int maxRecords;
+
+  public SessionTable() {
+    this(Limits.MAX_SESSION_RECORDS);
+  }
+
+  /** {@code maxRecords}: most records held; recording one more drops the oldest (time, then key). */
+  public SessionTable(int maxRecords) {
+    if (maxRecords < 1) {
+      throw new IllegalArgumentException("maxRecords must be at least 1");
+    }
+    this.maxRecords = maxRecords;
+  }
 
   public void load(GcsStore store) {
     expiry.clear();
@@ -57,6 +71,9 @@ public final class SessionTable {
     txn.put(Cf.SESSIONS, k, SessionRecord.newBuilder().setLeaderTimeMs(txn.leaderTimeMs()).setResult(result)
         .build().toByteArray());
     expiry.add(new Expiry(txn.leaderTimeMs(), k));
+    while (expiry.size() > maxRecords) {
+      txn.delete(Cf.SESSIONS, expiry.pollFirst().key());
+    }
   }
 
   /** Drops records older than the TTL relative to {@code nowMs} (a leader time from the log). */

@@ -135,4 +135,22 @@ class ExactlyOnceTest {
     f.one(put("ns", "old", "2", true, rid(1, 1), T0 + 2 * TTL));
     assertEquals("2", f.getString("ns", "old"));
   }
+
+  @Test
+  void pastTheRecordBoundTheOldestSessionsAreDroppedFirstAndTheBoundSurvivesReopen() throws Exception {
+    f.maxSessions = 2;
+    f.reopen(true);
+    f.one(put("ns", "a", "1", true, rid(1, 1), T0 + 20));
+    f.one(put("ns", "b", "1", true, rid(2, 1), T0 + 10)); // older leader time, though applied later
+    f.one(put("ns", "c", "1", true, rid(3, 1), T0 + 30));
+    assertEquals(2, f.count(Cf.SESSIONS), "one record over the bound: the oldest by leader time went");
+
+    // the dropped one (client 2, time T0 + 10) is applied anew; the kept ones are still deduplicated
+    f.one(put("ns", "b", "2", true, rid(2, 1), T0 + 40));
+    assertEquals("2", f.getString("ns", "b"));
+    f.reopen(true);
+    assertTrue(f.one(put("ns", "c", "2", true, rid(3, 1), T0 + 50)).getKvPut().getAdded(), "remembered answer");
+    assertEquals("1", f.getString("ns", "c"));
+    assertEquals(2, f.count(Cf.SESSIONS));
+  }
 }
