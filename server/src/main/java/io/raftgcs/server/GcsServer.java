@@ -52,6 +52,11 @@ public final class GcsServer implements AutoCloseable {
   private final GcsStateMachine stateMachine;
   private final RaftNode raft;
   private final AdminApi admin;
+  /**
+   * Heap for the recent event batches kept for subscribers catching up (older ones are read from the
+   * persisted history). Bounded in bytes: 4,096 batches of 86 puts each held 130 MB on a follower.
+   */
+  static final long EVENT_RING_BYTES = 16L << 20;
   private final Server grpc;
   private final io.raftgcs.server.api.CallExecutors callExecutors = new io.raftgcs.server.api.CallExecutors();
   private final EventBus bus;
@@ -69,7 +74,7 @@ public final class GcsServer implements AutoCloseable {
     this.cfg = cfg;
     EventHistory history = new EventHistory(cfg.eventHistoryRevisions(), cfg.eventHistoryBytes());
     this.stateMachine = new GcsStateMachine(cfg.dataDir().resolve("db"), history, fatal);
-    this.bus = new EventBus(stateMachine, 4096, 2);
+    this.bus = new EventBus(stateMachine, 4096, EVENT_RING_BYTES, 2);
     stateMachine.addListener(bus);
     this.raft = new RaftNode(cfg, stateMachine);
     LeaderDirectory directory = new LeaderDirectory(cfg.peers());

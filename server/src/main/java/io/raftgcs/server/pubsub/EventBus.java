@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 public final class EventBus implements StateMachineListener, AutoCloseable {
   private final GcsStateMachine stateMachine;
   private final int ringCapacity;
+  private final long ringMaxBytes;
   private final ConcurrentSkipListMap<Long, EventBatch> ring = new ConcurrentSkipListMap<>();
+  /** Serialized size of the batches in the ring; dispatcher thread only. */
+  private long ringBytes;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "pubsub-dispatch"));
   private final ExecutorService senders;
@@ -37,9 +40,18 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
   private volatile long published;
   private volatile long routed;
 
-  public EventBus(GcsStateMachine stateMachine, int ringCapacity, int senderThreads) {
+  /**
+   * @param ringCapacity most batches (one per revision that had events) kept in memory
+   * @param ringMaxBytes most serialized bytes of batches kept in memory: a batch may carry hundreds of
+   *     events of up to 1 MiB each, so a bound in batches alone does not bound the heap
+   */
+  public EventBus(GcsStateMachine stateMachine, int ringCapacity, long ringMaxBytes, int senderThreads) {
+    if (ringCapacity < 1 || ringMaxBytes < 1) {
+      throw new IllegalArgumentException("the ring's bounds must be positive");
+    }
     this.stateMachine = stateMachine;
     this.ringCapacity = ringCapacity;
+    this.ringMaxBytes = ringMaxBytes;
     this.senders = Executors.newFixedThreadPool(senderThreads, r -> daemon(r, "pubsub-send"));
     ticker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
   }
@@ -53,6 +65,11 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
   /** Highest applied revision whose events (if any) are readable through {@link #read}. */
   public long published() {
     return published;
+  }
+
+  /** Batches in the ring now (tests). */
+  int ringSize() {
+    return ring.size();
   }
 
   /** Every batch up to this revision has been pushed to the subscribers it concerns. */
@@ -74,8 +91,9 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     dispatch(() -> {
       if (events.getEventsCount() > 0) {
         ring.put(index, events);
-        while (ring.size() > ringCapacity) {
-          ring.pollFirstEntry();
+        ringBytes += events.getSerializedSize();
+        while (ring.size() > 1 && (ring.size() > ringCapacity || ringBytes > ringMaxBytes)) {
+          ringBytes -= ring.pollFirstEntry().getValue().getSerializedSize();
         }
       }
       published = index;
@@ -93,6 +111,7 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     published = Math.max(published, index);
     dispatch(() -> {
       ring.clear();
+      ringBytes = 0;
       published = index;
       // Routed subscribers catch up through the new store's history before taking pushed batches again.
       subscribers.forEach(s -> s.reloaded(index));
@@ -114,8 +133,7 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     if (from > to) {
       return List.of();
     }
-    Long first = ring.isEmpty() ? null : ring.firstKey();
-    if (first != null && first <= from) {
+    if (ringHolds(from)) {
       List<EventBatch> out = new ArrayList<>();
       for (EventBatch b : ring.subMap(from, true, to, true).values()) {
         out.add(b);
@@ -123,9 +141,18 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
           break;
         }
       }
-      return out;
+      // The dispatcher trims the ring from its oldest end while we copy. If its oldest batch is still at or
+      // before {@code from}, nothing at or after {@code from} was trimmed, so the copy has no gap.
+      if (ringHolds(from)) {
+        return out;
+      }
     }
     return stateMachine.read(store -> HistoryReader.read(store, from, to, max));
+  }
+
+  private boolean ringHolds(long from) {
+    java.util.Map.Entry<Long, EventBatch> first = ring.firstEntry();
+    return first != null && first.getKey() <= from;
   }
 
   /** Routing to {@code s} starts with the next batch the dispatcher handles; it catches up to there first. */
