@@ -46,17 +46,19 @@ import org.slf4j.LoggerFactory;
  * start and stop order. Holds no request logic. Called from the main thread (start/stop) only.
  */
 public final class GcsServer implements AutoCloseable {
+  /**
+   * Heap for the recent event batches kept for subscribers catching up (older ones are read from the
+   * persisted history). Bounded in bytes too: up to 4,096 batches of about 86 events each (256-client
+   * puts) held about 130 MB on every replica.
+   */
+  static final long EVENT_RING_BYTES = 16L << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(GcsServer.class);
 
   private final ServerConfig cfg;
   private final GcsStateMachine stateMachine;
   private final RaftNode raft;
   private final AdminApi admin;
-  /**
-   * Heap for the recent event batches kept for subscribers catching up (older ones are read from the
-   * persisted history). Bounded in bytes: 4,096 batches of 86 puts each held 130 MB on a follower.
-   */
-  static final long EVENT_RING_BYTES = 16L << 20;
   private final Server grpc;
   private final io.raftgcs.server.api.CallExecutors callExecutors = new io.raftgcs.server.api.CallExecutors();
   private final EventBus bus;

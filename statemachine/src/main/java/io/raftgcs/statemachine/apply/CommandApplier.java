@@ -6,6 +6,7 @@ import io.raftgcs.proto.CommandResult;
 import io.raftgcs.proto.EventBatch;
 import io.raftgcs.proto.LogEntryPayload;
 import io.raftgcs.proto.ResultCode;
+import io.raftgcs.statemachine.Limits;
 import io.raftgcs.statemachine.store.Cf;
 import io.raftgcs.statemachine.store.GcsStore;
 import io.raftgcs.statemachine.table.ActorIndex;
@@ -43,7 +44,7 @@ public final class CommandApplier {
   private final EventHistory history;
 
   public CommandApplier(EventHistory history) {
-    this(history, io.raftgcs.statemachine.Limits.MAX_SESSION_RECORDS);
+    this(history, Limits.MAX_SESSION_RECORDS);
   }
 
   /** {@code maxSessions}: most request-id outcomes remembered at once (see {@link SessionTable}). */

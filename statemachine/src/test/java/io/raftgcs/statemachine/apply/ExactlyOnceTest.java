@@ -145,7 +145,8 @@ class ExactlyOnceTest {
     f.one(put("ns", "c", "1", true, rid(3, 1), T0 + 30));
     assertEquals(2, f.count(Cf.SESSIONS), "one record over the bound: the oldest by leader time went");
 
-    // the dropped one (client 2, time T0 + 10) is applied anew; the kept ones are still deduplicated
+    // the dropped one (client 2, time T0 + 10) is applied anew, and its new record pushes out a's (T0 + 20);
+    // c's is still there, across a reopen too
     f.one(put("ns", "b", "2", true, rid(2, 1), T0 + 40));
     assertEquals("2", f.getString("ns", "b"));
     f.reopen(true);
