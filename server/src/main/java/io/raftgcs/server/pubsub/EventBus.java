@@ -1,11 +1,13 @@
 package io.raftgcs.server.pubsub;
 
 import io.raftgcs.proto.EventBatch;
+import io.raftgcs.server.Threads;
 import io.raftgcs.statemachine.GcsStateMachine;
 import io.raftgcs.statemachine.StateMachineListener;
 import io.raftgcs.statemachine.apply.HistoryReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -151,7 +153,7 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
   }
 
   private boolean ringHolds(long from) {
-    java.util.Map.Entry<Long, EventBatch> first = ring.firstEntry();
+    Map.Entry<Long, EventBatch> first = ring.firstEntry();
     return first != null && first.getKey() <= from;
   }
 
@@ -189,6 +191,6 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     for (Subscriber s : subscribers) {
       s.shutdown();
     }
-    io.raftgcs.server.Threads.shutdownAndWait(senders, 1_000);
+    Threads.shutdownAndWait(senders, 1_000);
   }
 }

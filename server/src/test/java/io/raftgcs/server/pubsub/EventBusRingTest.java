@@ -2,7 +2,6 @@ package io.raftgcs.server.pubsub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.raftgcs.proto.Channel;
@@ -72,7 +71,7 @@ class EventBusRingTest {
       bus.onApplied(2, batch(2, 3, 100));
       awaitPublished(bus, 2);
       assertEquals(1, bus.ringSize(), "only the newest");
-      assertTrue(bus.read(2, 2, 10).get(0).getEventsCount() == 3);
+      assertEquals(3, bus.read(2, 2, 10).get(0).getEventsCount());
     } finally {
       bus.close();
     }

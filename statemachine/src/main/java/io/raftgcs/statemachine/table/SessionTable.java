@@ -35,10 +35,6 @@ public final class SessionTable {
   private final TreeSet<Expiry> expiry = new TreeSet<>(ORDER);
   private final int maxRecords;
 
-  public SessionTable() {
-    this(Limits.MAX_SESSION_RECORDS);
-  }
-
   /** {@code maxRecords}: most records held; recording one more drops the oldest (time, then key). */
   public SessionTable(int maxRecords) {
     if (maxRecords < 1) {
