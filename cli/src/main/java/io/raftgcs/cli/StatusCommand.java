@@ -138,11 +138,11 @@ public final class StatusCommand extends GcsCommand {
       String id = r.memberId().isEmpty() ? "?" : r.memberId();
       rows.add(r.status().map(s -> List.of(id, r.endpoint(), String.valueOf(s.getIsLeader()),
           s.getRole(), String.valueOf(s.getTerm()), String.valueOf(s.getCommitIndex()),
-          String.valueOf(s.getAppliedIndex()), shortDigest(s.getDigest()), "true"))
+          String.valueOf(s.getAppliedIndex()), digestAt(s), "true"))
           .orElse(List.of(id, r.endpoint(), "-", "-", "-", "-", "-", "-", "false")));
     }
     return new Output.Table(List.of("ID", "ENDPOINT", "LEADER", "ROLE", "TERM", "COMMIT",
-        "APPLIED", "DIGEST", "REACHABLE"), rows);
+        "APPLIED", "DIGEST@INDEX", "REACHABLE"), rows);
   }
 
   static Map<String, Object> json(List<MemberReport> reports, Optional<String> leader) {
@@ -172,7 +172,15 @@ public final class StatusCommand extends GcsCommand {
     return out;
   }
 
+  /**
+   * The digest with the index it was taken at. A replica that is still applying takes its digest at an
+   * index below the APPLIED it reports a moment later; only digests at the same index must agree.
+   */
+  private static String digestAt(MemberStatus s) {
+    return s.getDigest().isEmpty() ? "-" : shortDigest(s.getDigest()) + "@" + s.getDigestIndex();
+  }
+
   private static String shortDigest(String d) {
-    return d.isEmpty() ? "-" : d.length() <= SHORT_DIGEST ? d : d.substring(0, SHORT_DIGEST);
+    return d.length() <= SHORT_DIGEST ? d : d.substring(0, SHORT_DIGEST);
   }
 }

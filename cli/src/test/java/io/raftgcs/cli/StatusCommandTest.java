@@ -39,7 +39,7 @@ class StatusCommandTest {
   @Test
   void tableShortensDigest() {
     List<List<String>> rows = StatusCommand.table(List.of(up("n1", true, "n1"), down("n3"))).rows();
-    assertEquals(List.of("n1", "127.0.0.1:7001", "true", "LEADER", "2", "10", "9", "0123456789ab",
+    assertEquals(List.of("n1", "127.0.0.1:7001", "true", "LEADER", "2", "10", "9", "0123456789ab@8",
         "true"), rows.get(0));
     assertEquals("false", rows.get(1).get(8));
   }
