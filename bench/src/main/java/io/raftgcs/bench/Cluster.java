@@ -140,7 +140,7 @@ public abstract class Cluster implements AutoCloseable {
             .append(raftBase + j).append(':').append(apiBase + j);
       }
       List<String> cmd = new ArrayList<>(List.of("java"));
-      String opts = System.getenv().getOrDefault("GCS_JAVA_OPTS", "-Xmx512m -XX:+UseParallelGC -XX:TieredStopAtLevel=1");
+      String opts = System.getenv().getOrDefault("GCS_JAVA_OPTS", "-Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -XX:TieredStopAtLevel=1");
       for (String o : opts.trim().split("\\s+")) {
         if (!o.isEmpty()) {
           cmd.add(o);
