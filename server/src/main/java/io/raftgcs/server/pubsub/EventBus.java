@@ -32,7 +32,11 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
   private final int ringCapacity;
   private final long ringMaxBytes;
   private final ConcurrentSkipListMap<Long, EventBatch> ring = new ConcurrentSkipListMap<>();
-  /** Serialized size of the batches in the ring; dispatcher thread only. */
+  /**
+   * Batches in the ring and their serialized size; dispatcher thread only. Counted here because the
+   * skip list's own {@code size()} walks every entry.
+   */
+  private int ringBatches;
   private long ringBytes;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "pubsub-dispatch"));
@@ -92,10 +96,16 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
   public void onApplied(long index, EventBatch events) {
     dispatch(() -> {
       if (events.getEventsCount() > 0) {
-        ring.put(index, events);
+        EventBatch replaced = ring.put(index, events);
+        if (replaced == null) {
+          ringBatches++;
+        } else {
+          ringBytes -= replaced.getSerializedSize();
+        }
         ringBytes += events.getSerializedSize();
-        while (ring.size() > 1 && (ring.size() > ringCapacity || ringBytes > ringMaxBytes)) {
+        while (ringBatches > 1 && (ringBatches > ringCapacity || ringBytes > ringMaxBytes)) {
           ringBytes -= ring.pollFirstEntry().getValue().getSerializedSize();
+          ringBatches--;
         }
       }
       published = index;
@@ -113,6 +123,7 @@ public final class EventBus implements StateMachineListener, AutoCloseable {
     published = Math.max(published, index);
     dispatch(() -> {
       ring.clear();
+      ringBatches = 0;
       ringBytes = 0;
       published = index;
       // Routed subscribers catch up through the new store's history before taking pushed batches again.
