@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -30,6 +31,16 @@ public final class ClosedLoop {
   /** {@code op} receives the client number (0..clients-1). */
   public static Result run(String workload, String system, int clients, Duration warmup,
       Duration measure, IntFunction<CompletableFuture<?>> op, String note) throws InterruptedException {
+    return run(workload, system, clients, warmup, measure, op, note, null);
+  }
+
+  /**
+   * As above; {@code serverCpuNanos}, if given, is the CPU the system's servers have used so far (-1 if
+   * unknown), read at the start and the end of the measured window for the row's CPU columns.
+   */
+  public static Result run(String workload, String system, int clients, Duration warmup,
+      Duration measure, IntFunction<CompletableFuture<?>> op, String note, LongSupplier serverCpuNanos)
+      throws InterruptedException {
     Histogram h = new ConcurrentHistogram(MAX_MICROS, 3);
     AtomicLong ops = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -40,10 +51,12 @@ public final class ClosedLoop {
       new Loop(i, op, s, h, ops, errors, firstError, stopped).next();
     }
     Thread.sleep(warmup.toMillis());
+    long cpuStart = serverCpuNanos == null ? -1 : serverCpuNanos.getAsLong();
     s.windowStart = System.nanoTime();
     s.recording = true;
     Thread.sleep(measure.toMillis());
     s.windowEnd = System.nanoTime();
+    long cpuEnd = serverCpuNanos == null ? -1 : serverCpuNanos.getAsLong();
     s.running = false;
     if (!stopped.await(30, TimeUnit.SECONDS)) {
       System.err.printf("  [%s %s] %d clients still in flight after 30 s%n", workload, system,
@@ -54,7 +67,8 @@ public final class ClosedLoop {
       System.err.printf("  [%s %s] %d errors, first: %s%n", workload, system, errors.get(),
           firstError.get());
     }
-    return Result.of(workload, system, ops.get(), secs, h, errors.get(), note);
+    Result r = Result.of(workload, system, ops.get(), secs, h, errors.get(), note);
+    return cpuStart < 0 || cpuEnd < cpuStart ? r : r.withServerCpu(cpuEnd - cpuStart, ops.get(), secs);
   }
 
   private static final class State {

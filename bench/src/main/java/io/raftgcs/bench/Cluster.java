@@ -64,6 +64,22 @@ public abstract class Cluster implements AutoCloseable {
     Files.writeString(md.resolve("pid"), Long.toString(p.pid()) + "\n", StandardCharsets.US_ASCII);
   }
 
+  /**
+   * CPU used so far by the members now running, in nanoseconds (see {@link ProcessCpu}); -1 if any member
+   * is down, since the sum would then drop.
+   */
+  public synchronized long cpuNanos() {
+    long sum = 0;
+    for (int i = 0; i < MEMBERS; i++) {
+      long n = ProcessCpu.nanos(pid(i));
+      if (n < 0) {
+        return -1;
+      }
+      sum += n;
+    }
+    return sum;
+  }
+
   public synchronized long pid(int i) {
     return procs[i] == null ? -1 : procs[i].pid();
   }

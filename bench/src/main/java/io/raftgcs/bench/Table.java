@@ -7,7 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The side-by-side table and the acceptance line. */
+/**
+ * The side-by-side table and the acceptance line. Columns: throughput, p50 and p99 latency; the CPU the
+ * system's three servers used per operation ("cpu/op") and per second ("cores": the share of the machine
+ * they got) in the measured window, for the closed-loop rows; the raftgcs/peer ratio.
+ */
 public final class Table {
   private Table() {}
 
@@ -36,8 +40,8 @@ public final class Table {
       byWorkload.computeIfAbsent(r.workload(), k -> new ArrayList<>()).add(r);
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-16s %-8s %12s %10s %10s %14s  %s%n", "workload", "system",
-        "throughput", "p50", "p99", "raftgcs/peer", "notes"));
+    sb.append(String.format(Locale.ROOT, "%-16s %-8s %12s %10s %10s %11s %9s %14s  %s%n", "workload", "system",
+        "throughput", "p50", "p99", "cpu/op", "cores", "raftgcs/peer", "notes"));
     for (var e : byWorkload.entrySet()) {
       for (Result r : e.getValue()) {
         String ratio = "";
@@ -50,12 +54,18 @@ public final class Table {
         if (r.errors() > 0) {
           note = (note.isEmpty() ? "" : note + "; ") + r.errors() + " errors";
         }
-        sb.append(String.format(Locale.ROOT, "%-16s %-8s %12s %10s %10s %14s  %s%n", r.workload(),
+        sb.append(String.format(Locale.ROOT, "%-16s %-8s %12s %10s %10s %11s %9s %14s  %s%n", r.workload(),
             r.system(), Double.isNaN(r.throughput()) ? "-" : String.format(Locale.ROOT, "%,.0f/s", r.throughput()),
-            ms(r.p50Micros()), ms(r.p99Micros()), ratio, note));
+            ms(r.p50Micros()), ms(r.p99Micros()), cpuPerOp(r.cpuPerOpMicros()),
+            Double.isNaN(r.serverCores()) ? "-" : String.format(Locale.ROOT, "%.2f", r.serverCores()), ratio, note));
       }
     }
     return sb.toString();
+  }
+
+  /** The servers' CPU per operation, in milliseconds with three decimals (reads cost tens of microseconds). */
+  static String cpuPerOp(double micros) {
+    return Double.isNaN(micros) ? "-" : String.format(Locale.ROOT, "%.3f ms", micros / 1000);
   }
 
   static String ms(double micros) {

@@ -63,14 +63,15 @@ public final class Workloads {
       String w = "put c=" + c;
       if (wanted(rows, w)) {
         out.add(report(ClosedLoop.run(w, sys, c, plan.warmup(), plan.measure(),
-            i -> d.put(i % CONNECTIONS, Keys.randomKey(Keys.KEY_SPACE), Keys.value()), "")));
+            i -> d.put(i % CONNECTIONS, Keys.randomKey(Keys.KEY_SPACE), Keys.value()), "", cluster::cpuNanos)));
       }
     }
     for (int c : plan.getClients()) {
       String w = "get lin c=" + c;
       if (wanted(rows, w)) {
         out.add(report(ClosedLoop.run(w, sys, c, plan.warmup(), plan.measure(),
-            i -> d.get(i % CONNECTIONS, Keys.randomKey(plan.preload()), true), d.linearizableGetNote())));
+            i -> d.get(i % CONNECTIONS, Keys.randomKey(plan.preload()), true), d.linearizableGetNote(),
+            cluster::cpuNanos)));
       }
     }
     // The peers' "get lin" rows read on every member; ours read on the leader (see RaftgcsDriver). This
@@ -78,13 +79,15 @@ public final class Workloads {
     String anyMember = "get lin-any c=64";
     if (d.linearizableReadsGoToLeader() && wanted(rows, anyMember)) {
       out.add(report(ClosedLoop.run(anyMember, sys, 64, plan.warmup(), plan.measure(),
-          i -> d.getLinearizableAnyMember(i % CONNECTIONS, Keys.randomKey(plan.preload())), "ReadIndex on every member")));
+          i -> d.getLinearizableAnyMember(i % CONNECTIONS, Keys.randomKey(plan.preload())), "ReadIndex on every member",
+          cluster::cpuNanos)));
     }
     for (int c : plan.staleClients()) {
       String w = "get stale c=" + c;
       if (wanted(rows, w)) {
         out.add(report(ClosedLoop.run(w, sys, c, plan.warmup(), plan.measure(),
-            i -> d.get(i % CONNECTIONS, Keys.randomKey(plan.preload()), false), "serializable/local")));
+            i -> d.get(i % CONNECTIONS, Keys.randomKey(plan.preload()), false), "serializable/local",
+            cluster::cpuNanos)));
       }
     }
     if (wanted(rows, "watch")) {
@@ -101,8 +104,10 @@ public final class Workloads {
   }
 
   private static Result report(Result r) {
-    log("%-16s %-8s %9.0f/s  p50 %8.2f ms  p99 %8.2f ms  errors %d", r.workload(), r.system(),
-        r.throughput(), r.p50Micros() / 1000, r.p99Micros() / 1000, r.errors());
+    log("%-16s %-8s %9.0f/s  p50 %8.2f ms  p99 %8.2f ms  errors %d%s", r.workload(), r.system(),
+        r.throughput(), r.p50Micros() / 1000, r.p99Micros() / 1000, r.errors(),
+        Double.isNaN(r.cpuPerOpMicros()) ? "" : String.format(java.util.Locale.ROOT,
+            "  servers' CPU %.3f ms/op, %.2f cores", r.cpuPerOpMicros() / 1000, r.serverCores()));
     return r;
   }
 

@@ -34,6 +34,28 @@ class TableTest {
   void resultsRoundTripThroughTsv() {
     Result a = new Result("get lin c=64", "zk", 1234.5, 800, 9000, 3, "sync+getData");
     assertEquals(a, Result.fromTsv(a.tsv()));
+    Result b = a.withServerCpu(2_000_000_000L, 4_000, 2.0);
+    assertEquals(b, Result.fromTsv(b.tsv()));
+  }
+
+  @Test
+  void olderResultFilesWithoutCpuFieldsStillParse() {
+    Result r = Result.fromTsv("put c=64\tetcd\t2749.0\t20300.0\t72000.0\t0\t");
+    assertEquals(2749.0, r.throughput(), 1e-9);
+    assertTrue(Double.isNaN(r.cpuPerOpMicros()));
+    assertTrue(Table.render(List.of(r)).contains(" - "));
+  }
+
+  @Test
+  void serverCpuBecomesPerOperationAndCoresColumns() {
+    // 1.5 s of server CPU over a 2 s window in which 3,000 operations completed.
+    Result r = r("put c=64", "raftgcs", 1500, 1000).withServerCpu(1_500_000_000L, 3_000, 2.0);
+    assertEquals(500.0, r.cpuPerOpMicros(), 1e-9);
+    assertEquals(0.75, r.serverCores(), 1e-9);
+    String table = Table.render(List.of(r));
+    assertTrue(table.contains("0.500 ms"), table);
+    assertTrue(table.contains("0.75"), table);
+    assertTrue(Double.isNaN(r("put c=1", "etcd", 1, 1).withServerCpu(5, 0, 0).cpuPerOpMicros()));
   }
 
   @Test
