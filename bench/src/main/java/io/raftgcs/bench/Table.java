@@ -56,8 +56,8 @@ public final class Table {
         }
         sb.append(String.format(Locale.ROOT, "%-16s %-8s %12s %10s %10s %11s %9s %14s  %s%n", r.workload(),
             r.system(), Double.isNaN(r.throughput()) ? "-" : String.format(Locale.ROOT, "%,.0f/s", r.throughput()),
-            ms(r.p50Micros()), ms(r.p99Micros()), cpuPerOp(r.cpuPerOpMicros()),
-            Double.isNaN(r.serverCores()) ? "-" : String.format(Locale.ROOT, "%.2f", r.serverCores()), ratio, note));
+            ms(r.p50Micros()), ms(r.p99Micros()), cpuPerOp(r.cpuPerOpMicros()), cores(r.serverCores()), ratio,
+            note));
       }
     }
     return sb.toString();
@@ -66,6 +66,11 @@ public final class Table {
   /** The servers' CPU per operation, in milliseconds with three decimals (reads cost tens of microseconds). */
   static String cpuPerOp(double micros) {
     return Double.isNaN(micros) ? "-" : String.format(Locale.ROOT, "%.3f ms", micros / 1000);
+  }
+
+  /** The cores the servers used on average over the window. */
+  static String cores(double cores) {
+    return Double.isNaN(cores) ? "-" : String.format(Locale.ROOT, "%.2f", cores);
   }
 
   static String ms(double micros) {

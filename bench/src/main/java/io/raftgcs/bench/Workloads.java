@@ -106,8 +106,8 @@ public final class Workloads {
   private static Result report(Result r) {
     log("%-16s %-8s %9.0f/s  p50 %8.2f ms  p99 %8.2f ms  errors %d%s", r.workload(), r.system(),
         r.throughput(), r.p50Micros() / 1000, r.p99Micros() / 1000, r.errors(),
-        Double.isNaN(r.cpuPerOpMicros()) ? "" : String.format(java.util.Locale.ROOT,
-            "  servers' CPU %.3f ms/op, %.2f cores", r.cpuPerOpMicros() / 1000, r.serverCores()));
+        Double.isNaN(r.cpuPerOpMicros()) ? ""
+            : "  servers' CPU " + Table.cpuPerOp(r.cpuPerOpMicros()) + "/op, " + Table.cores(r.serverCores()) + " cores");
     return r;
   }
 

@@ -49,7 +49,7 @@ public final class GcsStore implements AutoCloseable {
    * replaced row went to the file and decompressed a block (RESULTS, round 5).
    *
    * <p>Index and filter blocks are outside the cache, held by each open table file's reader (RocksDB's
-   * default): about 5 % of the table files' size here (1.4 MB for 25 MB of tables). Kept in the cache, they
+   * default): about 5 % of the table files' size (1.4 MB for the benchmark's 25 MB of tables). Kept in the cache, they
    * were evicted under writes, and then every read of a row re-read and decompressed the whole index block
    * of each table it looked in: up to half a follower's CPU under 64-client puts (RESULTS, round 6).
    */
