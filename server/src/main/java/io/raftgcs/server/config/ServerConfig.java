@@ -73,6 +73,12 @@ public record ServerConfig(
         proposerMaxBatch, nodes, scheduler, join, port, maxDeadActors);
   }
 
+  public ServerConfig withElectionTimeout(Duration min, Duration max) {
+    return new ServerConfig(id, dataDir, peers, min, max, snapshotThreshold, purgePreserveEntries, logSegmentBytes,
+        eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join,
+        raftListenPort, maxDeadActors);
+  }
+
   public ServerConfig withSnapshotThreshold(long threshold, long preserve, long segmentBytes) {
     return new ServerConfig(id, dataDir, peers, electionTimeoutMin, electionTimeoutMax, threshold, preserve,
         segmentBytes, eventHistoryRevisions, eventHistoryBytes, proposerMaxInFlight, proposerMaxBatch, nodes, scheduler, join,

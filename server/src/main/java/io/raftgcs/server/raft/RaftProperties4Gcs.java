@@ -3,6 +3,7 @@ package io.raftgcs.server.raft;
 import io.raftgcs.server.config.ServerConfig;
 import java.io.File;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -18,6 +19,8 @@ final class RaftProperties4Gcs {
 
   static RaftProperties build(ServerConfig cfg, File storageDir) {
     RaftProperties p = new RaftProperties();
+    // ratis-grpc, with followers told of each new commit index at once (see CommitNotifyingGrpc).
+    RaftConfigKeys.Rpc.setType(p, new CommitNotifyingGrpc());
     RaftServerConfigKeys.setStorageDir(p, java.util.List.of(storageDir));
     GrpcConfigKeys.Server.setHost(p, cfg.self().host());
     // The bind port; peers dial the address advertised in the group, which a forwarding proxy may own.
