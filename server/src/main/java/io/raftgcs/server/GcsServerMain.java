@@ -95,11 +95,11 @@ public final class GcsServerMain implements Callable<Integer> {
   /**
    * {@code CompletableFuture}'s {@code *Async} methods without an executor use the common ForkJoin pool only
    * when its parallelism is at least 2; below that (the default on a machine with 2 cores or fewer, or with
-   * {@code -XX:ActiveProcessorCount=1}) they start a new thread for every task. Ratis's follower runs
-   * {@code thenComposeAsync} once per AppendEntries, so on a 2-core box every replicated entry cost a
-   * thread start and exit on each follower (thread starts alone were about 5 % of a follower's CPU
-   * samples under 64-client puts). Must run before anything touches the common pool; an explicit
-   * {@code -D} setting wins.
+   * {@code -XX:ActiveProcessorCount=1}) they start a new thread for every task. Ratis's follower ran
+   * {@code thenComposeAsync} once per AppendEntries (append-entries compose, now off), so on a 2-core box
+   * every replicated entry cost a thread start and exit on each follower (thread starts alone were about
+   * 5 % of a follower's CPU samples under 64-client puts); Ratis and gRPC still use the pool elsewhere.
+   * Must run before anything touches the common pool; an explicit {@code -D} setting wins.
    */
   static void useCommonPoolOnSmallMachines() {
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
