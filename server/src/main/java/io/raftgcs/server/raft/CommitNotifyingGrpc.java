@@ -23,7 +23,8 @@ import org.apache.ratis.server.raftlog.RaftLogIOException;
  * acknowledgement, against 0.3 ms before it on the leader (RESULTS, round 7). Here, when the appender has
  * nothing to send, no AppendEntries in flight, the follower holds every committed entry (match index) and
  * does not know the commit, it sends an empty AppendEntries, which carries the commit index. At most one
- * per follower per commit advance; under load the next entry usually carries it first.
+ * per follower per commit advance. Under load too: the proposer hands over the next entry only after this
+ * one is applied, so the empty one usually leaves first. It costs 3–7 % more server CPU per put.
  *
  * <p>Selected by class name through {@code raft.rpc.type} ({@link RaftProperties4Gcs}); Ratis instantiates
  * it by reflection, hence public with a no-argument constructor.

@@ -53,9 +53,10 @@ final class RaftProperties4Gcs {
     // Ratis would append (and fsync) a metadata entry recording the commit index after commits; it
     // only speeds up replay after a restart, and costs a second log sync on the write path.
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    // A follower appends an AppendEntries' entries on the gRPC thread that received it. Ratis's default
-    // ("compose") passes each through the common ForkJoin pool and then its server executor, two thread
-    // hand-offs per AppendEntries, so that appends can overlap; one entry is in flight here (Proposer).
+    // A follower appends an AppendEntries' entries on the gRPC thread that received it: that only puts them
+    // in the log's cache and queues their write for the log worker. Ratis's default ("compose") moves each
+    // append off that thread through the common ForkJoin pool and then its server executor: two thread
+    // hand-offs per AppendEntries (RESULTS, round 7).
     RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
     return p;
   }
