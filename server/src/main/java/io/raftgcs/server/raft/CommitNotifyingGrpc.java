@@ -47,19 +47,20 @@ public final class CommitNotifyingGrpc implements RpcType {
 
     @Override
     public LogAppender newLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
-      return new Appender(server, state, follower);
+      return new CommitNotifyingLogAppender(server, state, follower);
     }
   }
 
   /**
-   * Threads: {@link #newAppendEntriesRequest} runs on the appender's own thread under its write lock, so
+   * Named for thread dumps: Ratis names each appender's thread after its class. Threads:
+   * {@link #newAppendEntriesRequest} runs on the appender's own thread under its write lock, so
    * {@code notifiedCommit} needs no more. Soft state.
    */
-  private static final class Appender extends GrpcLogAppender {
+  private static final class CommitNotifyingLogAppender extends GrpcLogAppender {
     /** The highest commit index sent to this follower in an empty AppendEntries made here. */
     private long notifiedCommit = -1;
 
-    Appender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
+    CommitNotifyingLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
       super(server, state, follower);
     }
 
