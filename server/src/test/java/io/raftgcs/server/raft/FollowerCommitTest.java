@@ -3,12 +3,9 @@ package io.raftgcs.server.raft;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.raftgcs.proto.InternalKVGcsServiceGrpc;
 import io.raftgcs.proto.InternalKVPutRequest;
-import io.raftgcs.proto.RequestId;
 import io.raftgcs.server.testing.MiniGcsCluster;
+import io.raftgcs.server.testing.Stubs;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -28,14 +25,11 @@ class FollowerCommitTest {
     try (MiniGcsCluster c = MiniGcsCluster.start(3, dir,
         cfg -> cfg.withElectionTimeout(Duration.ofSeconds(4), Duration.ofSeconds(8)))) {
       int leader = c.awaitLeader(Duration.ofSeconds(30));
-      ManagedChannel ch = NettyChannelBuilder.forTarget(c.endpoint(leader)).usePlaintext().build();
-      try {
-        var stub = InternalKVGcsServiceGrpc.newBlockingStub(ch);
+      try (Stubs stubs = new Stubs()) {
+        var kv = stubs.kv(c.endpoint(leader));
         for (int i = 0; i < 5; i++) {
-          stub.withDeadlineAfter(Duration.ofSeconds(10)).internalKVPut(InternalKVPutRequest.newBuilder()
-              .setNamespace("ns").setKey(ByteString.copyFromUtf8("k" + i)).setValue(ByteString.copyFromUtf8("v"))
-              .setOverwrite(true).setRequestId(RequestId.newBuilder().setClientId(ByteString.copyFrom(new byte[16]))
-                  .setSeq(i + 1)).build());
+          kv.internalKVPut(InternalKVPutRequest.newBuilder().setNamespace("ns").setKey(ByteString.copyFromUtf8("k" + i))
+              .setValue(ByteString.copyFromUtf8("v")).setOverwrite(true).setRequestId(stubs.rid()).build());
           long committed = c.status(leader).getCommitIndex();
           long start = System.nanoTime();
           for (int f = 0; f < 3; f++) {
@@ -47,8 +41,6 @@ class FollowerCommitTest {
           }
           Thread.sleep(200); // each write alone: no later entry brings its commit index along
         }
-      } finally {
-        ch.shutdownNow();
       }
     }
   }
