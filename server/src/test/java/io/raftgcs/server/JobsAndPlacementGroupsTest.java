@@ -206,6 +206,10 @@ class JobsAndPlacementGroupsTest {
           .setNoRestart(true).build());
       assertFalse(s.kv(ep).internalKVExists(InternalKVExistsRequest.newBuilder().setNamespace("fun").setKey(fn).build())
           .getExists(), "the last detached actor gone: the job's exports are deleted");
+      // Without overwrite a put writes only a row that does not exist: the deleted export must count as gone
+      // (the replicas cache create revisions, and this delete went through the job's cascade, not a KV call).
+      assertTrue(s.kv(ep).internalKVPut(InternalKVPutRequest.newBuilder().setRequestId(s.rid()).setNamespace("fun")
+          .setKey(fn).setValue(id("again")).build()).getAdded(), "the deleted export is added anew");
       c.awaitConverged(Duration.ofSeconds(10));
     }
   }

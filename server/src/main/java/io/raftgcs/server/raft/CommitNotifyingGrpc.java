@@ -1,6 +1,7 @@
 package io.raftgcs.server.raft;
 
 import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
@@ -12,8 +13,9 @@ import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
 
 /**
- * Ratis over gRPC (ratis-grpc's transport and log appender, unchanged) with one difference: a follower
- * hears of a new commit index at once, not with the next entry.
+ * Ratis over gRPC (ratis-grpc's transport and log appender, unchanged) with two differences: a follower
+ * hears of a new commit index at once, not with the next entry; and it handles AppendEntries on the
+ * transport thread ({@link AppendOnTransport}).
  *
  * <p>Ratis 3.3.0's appender wakes when the commit index moves, but sends an AppendEntries only if it has
  * entries to send (or a heartbeat is due, every half election timeout). A follower that already holds the
@@ -42,7 +44,14 @@ public final class CommitNotifyingGrpc implements RpcType {
 
   private static final class Factory extends GrpcFactory {
     Factory(Parameters parameters) {
-      super(parameters);
+      super(withCustomizer(parameters));
+    }
+
+    /** Ratis's parameters plus {@link AppendOnTransport}, which picks the threads of the Ratis server's calls. */
+    private static Parameters withCustomizer(Parameters parameters) {
+      Parameters p = parameters != null ? parameters : new Parameters();
+      GrpcConfigKeys.Server.setServicesCustomizer(p, new AppendOnTransport());
+      return p;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.raftgcs.statemachine.table.ActorIndex;
 import io.raftgcs.statemachine.table.ActorTable;
 import io.raftgcs.statemachine.table.ClusterTable;
 import io.raftgcs.statemachine.table.JobTable;
+import io.raftgcs.statemachine.table.KvCreateRevisions;
 import io.raftgcs.statemachine.table.KvTable;
 import io.raftgcs.statemachine.table.PlacementGroupTable;
 import io.raftgcs.statemachine.table.NodeTable;
@@ -40,7 +41,8 @@ public final class CommandApplier {
   private final ActorTable actors = new ActorTable();
   private final WorkerTable workers = new WorkerTable(actors);
   private final PlacementGroupTable placementGroups = new PlacementGroupTable();
-  private final JobTable jobs = new JobTable(actors, placementGroups);
+  private final KvCreateRevisions kvRevisions = new KvCreateRevisions(Limits.KV_CREATE_REVISION_CACHE_ROWS);
+  private final JobTable jobs = new JobTable(actors, placementGroups, kvRevisions);
   private final EventHistory history;
 
   public CommandApplier(EventHistory history) {
@@ -66,6 +68,7 @@ public final class CommandApplier {
 
   /** Rebuilds in-memory indexes after the store was (re)opened. */
   public void load(GcsStore store) {
+    kvRevisions.clear();
     sessions.load(store);
     nodes.load(store);
     actors.load(store);
@@ -94,6 +97,7 @@ public final class CommandApplier {
 
   public Applied apply(GcsStore store, long term, long index, LogEntryPayload payload) {
     actors.index().discardPending();
+    kvRevisions.discard();
     try (Txn txn = new Txn(store, term, index)) {
       ApplyResult.Builder result = ApplyResult.newBuilder().setRevision(index);
       long maxTime = 0;
@@ -115,6 +119,7 @@ public final class CommandApplier {
       }
       txn.put(Cf.META, GcsStore.APPLIED_KEY, GcsStore.encodeApplied(term, index));
       actors.index().publish(() -> store.write(txn.batch()));
+      kvRevisions.commit();
       return new Applied(result.build(), events);
     }
   }
@@ -137,9 +142,9 @@ public final class CommandApplier {
   private CommandResult dispatch(Txn txn, Command cmd) {
     switch (cmd.getBodyCase()) {
       case KV_PUT:
-        return ok().setKvPut(KvTable.put(txn, cmd.getKvPut())).build();
+        return ok().setKvPut(KvTable.put(txn, kvRevisions, cmd.getKvPut())).build();
       case KV_DEL:
-        return ok().setKvDel(KvTable.del(txn, cmd.getKvDel())).build();
+        return ok().setKvDel(KvTable.del(txn, kvRevisions, cmd.getKvDel())).build();
       case REGISTER_NODE: {
         Outcome<io.raftgcs.proto.RegisterNodeReply> o = nodes.register(txn, cmd.getRegisterNode(), maxDead(cmd));
         return o.isOk() ? ok().setRegisterNode(o.reply()).build() : failed(o);

@@ -43,10 +43,12 @@ public final class JobTable implements NodeTable.DeathListener, ActorTable.Death
 
   private final ActorTable actors;
   private final PlacementGroupTable groups;
+  private final KvCreateRevisions kvRevisions;
 
-  public JobTable(ActorTable actors, PlacementGroupTable groups) {
+  public JobTable(ActorTable actors, PlacementGroupTable groups, KvCreateRevisions kvRevisions) {
     this.actors = actors;
     this.groups = groups;
+    this.kvRevisions = kvRevisions;
   }
 
   static byte[] rowKey(ByteString jobId) {
@@ -146,10 +148,10 @@ public final class JobTable implements NodeTable.DeathListener, ActorTable.Death
     }
   }
 
-  static void removeExports(Txn txn, ByteString jobId) {
+  private void removeExports(Txn txn, ByteString jobId) {
     String jobHex = hex(jobId);
     for (String p : EXPORT_PREFIXES) {
-      KvTable.del(txn, InternalKVDelRequest.newBuilder().setNamespace(FUN_NAMESPACE)
+      KvTable.del(txn, kvRevisions, InternalKVDelRequest.newBuilder().setNamespace(FUN_NAMESPACE)
           .setKey(ByteString.copyFrom((p + jobHex + ":").getBytes(StandardCharsets.UTF_8))).setDelByPrefix(true).build());
     }
   }

@@ -20,7 +20,8 @@ import java.util.List;
  * Ray's internal KV with namespaces. A row key is {@code namespace 0x00 key}; namespaces cannot contain
  * 0x00 (validated), so one namespace's keys are a contiguous, ordered range. Rows are {@link KvEntry}.
  *
- * <p>Replicated state; mutations run on the apply thread through a {@link Txn}.
+ * <p>Replicated state; mutations run on the apply thread through a {@link Txn}, and every one of them
+ * passes through {@link KvCreateRevisions}, which caches the rows' create revisions.
  */
 public final class KvTable {
   private KvTable() {}
@@ -47,40 +48,42 @@ public final class KvTable {
     }
   }
 
-  public static InternalKVPutReply put(Txn txn, InternalKVPutRequest req) {
+  public static InternalKVPutReply put(Txn txn, KvCreateRevisions revisions, InternalKVPutRequest req) {
     byte[] rk = rowKey(req.getNamespace(), req.getKey());
-    byte[] old = txn.get(Cf.KV, rk);
-    if (old != null && !req.getOverwrite()) {
+    long existing = revisions.lookup(txn, rk);
+    if (existing != 0 && !req.getOverwrite()) {
       return InternalKVPutReply.newBuilder().setAdded(false).build();
     }
-    long created = old == null ? txn.revision() : parse(old).getCreateRevision();
+    long created = existing == 0 ? txn.revision() : existing;
     KvEntry row = KvEntry.newBuilder().setValue(req.getValue()).setCreateRevision(created)
         .setModRevision(txn.revision()).build();
     txn.put(Cf.KV, rk, row.toByteArray());
+    revisions.put(rk, created);
     txn.emit(Channel.KV, req.getNamespace(), req.getKey().toByteArray(), EventKind.PUT, req.getValue().toByteArray());
-    return InternalKVPutReply.newBuilder().setAdded(old == null).build();
+    return InternalKVPutReply.newBuilder().setAdded(existing == 0).build();
   }
 
-  public static InternalKVDelReply del(Txn txn, InternalKVDelRequest req) {
+  public static InternalKVDelReply del(Txn txn, KvCreateRevisions revisions, InternalKVDelRequest req) {
     String ns = req.getNamespace();
     byte[] rk = rowKey(ns, req.getKey());
     if (!req.getDelByPrefix()) {
-      if (txn.get(Cf.KV, rk) == null) {
+      if (revisions.lookup(txn, rk) == 0) {
         return InternalKVDelReply.newBuilder().setDeletedNum(0).build();
       }
-      deleteRow(txn, ns, rk);
+      deleteRow(txn, revisions, ns, rk);
       return InternalKVDelReply.newBuilder().setDeletedNum(1).build();
     }
     List<byte[]> doomed = new ArrayList<>();
     txn.scanPrefix(Cf.KV, rk, (k, v) -> doomed.add(k));
     for (byte[] k : doomed) {
-      deleteRow(txn, ns, k);
+      deleteRow(txn, revisions, ns, k);
     }
     return InternalKVDelReply.newBuilder().setDeletedNum(doomed.size()).build();
   }
 
-  private static void deleteRow(Txn txn, String ns, byte[] rowKey) {
+  private static void deleteRow(Txn txn, KvCreateRevisions revisions, String ns, byte[] rowKey) {
     txn.delete(Cf.KV, rowKey);
+    revisions.delete(rowKey);
     txn.emit(Channel.KV, ns, userKey(ns, rowKey), EventKind.DELETE, null);
   }
 }
