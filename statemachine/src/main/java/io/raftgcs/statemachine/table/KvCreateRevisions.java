@@ -3,7 +3,6 @@ package io.raftgcs.statemachine.table;
 import io.raftgcs.statemachine.apply.Txn;
 import io.raftgcs.statemachine.store.Cf;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,10 +13,10 @@ import java.util.Map;
  *
  * <p>A cache of the store, never a source of truth: every entry mirrors a committed row (or its absence is
  * simply not cached), so results are identical with or without it, on every replica. The rows an entry
- * writes are held aside until {@link CommandApplier} has written the entry's batch ({@link #commit}) and
- * dropped if it is not ({@link #discard}). Bounded to {@code capacity} rows, least recently used first out
- * ({@link io.raftgcs.statemachine.Limits#KV_CREATE_REVISION_CACHE_ROWS}); emptied when the store is
- * reopened or replaced by a snapshot.
+ * writes are held aside until {@link io.raftgcs.statemachine.apply.CommandApplier} has written the entry's
+ * batch ({@link #commit}) and dropped if it is not ({@link #discard}). Bounded to {@code capacity} rows,
+ * least recently used first out ({@link io.raftgcs.statemachine.Limits#KV_CREATE_REVISION_CACHE_ROWS});
+ * emptied when the store is reopened or replaced by a snapshot.
  *
  * <p>Apply thread only. Soft state.
  */
@@ -47,7 +46,8 @@ public final class KvCreateRevisions {
   }
 
   private final Map<RowKey, Long> committed;
-  private final Map<RowKey, Long> pending = new HashMap<>();
+  /** In the entry's order, so that the recency order of {@link #committed} is the same on every replica. */
+  private final Map<RowKey, Long> pending = new LinkedHashMap<>();
 
   public KvCreateRevisions(int capacity) {
     if (capacity < 1) {
