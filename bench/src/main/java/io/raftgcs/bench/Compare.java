@@ -59,6 +59,7 @@ public final class Compare {
         case "zk" -> new Cluster.Zk(work.resolve("zk"), zkClasspath, 27301, 27311, 27321);
         default -> throw new IllegalArgumentException("unknown system: " + sys + " (raftgcs|etcd|zk)");
       };
+      flushDirtyPages();
       Workloads.log("== %s: starting 3 members under %s; load average: %s", sys, work.resolve(sys), loadavg());
       try (cluster) {
         cluster.startAll();
@@ -135,6 +136,31 @@ public final class Compare {
       }
     }
     throw last;
+  }
+
+  /**
+   * Writes every dirty page out before a system starts, so that the kernel's write-back of what came
+   * before (the previous system's data and logs, or the script's own set-up: a package install, the
+   * copy of a 120 MB server jar) does not share the disk with this system's fsyncs. Each system then
+   * starts on a disk with nothing queued; the time the flush took is logged.
+   */
+  static void flushDirtyPages() {
+    long t0 = System.nanoTime();
+    try {
+      Process p = new ProcessBuilder("sync").inheritIO().start();
+      if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        Workloads.log("sync did not finish in 120 s; going on");
+        return;
+      }
+    } catch (IOException e) {
+      Workloads.log("sync failed: %s; going on", e);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    Workloads.log("dirty pages written out in %d ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
   static String loadavg() {
