@@ -38,7 +38,7 @@ import org.rocksdb.WriteOptions;
  */
 public final class GcsStore implements AutoCloseable {
   static {
-    RocksDB.loadLibrary();
+    RocksNativeLibrary.load();
   }
 
   /**
