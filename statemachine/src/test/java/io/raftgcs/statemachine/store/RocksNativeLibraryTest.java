@@ -1,5 +1,6 @@
 package io.raftgcs.statemachine.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,6 +42,18 @@ class RocksNativeLibraryTest {
     RocksNativeLibrary.extract(root);
     assertEquals(size, Files.size(lib));
     assertEquals(List.of(lib), files(dir), "no partial copy is left behind");
+  }
+
+  @Test
+  void replacesADamagedCopyOfTheRightSize() throws Exception {
+    Path dir = RocksNativeLibrary.extract(root);
+    Path lib = onlyFile(dir);
+    byte[] good = Files.readAllBytes(lib);
+    byte[] bad = good.clone();
+    bad[bad.length / 2] ^= 1;
+    Files.write(lib, bad);
+    RocksNativeLibrary.extract(root);
+    assertArrayEquals(good, Files.readAllBytes(lib));
   }
 
   @Test
