@@ -55,14 +55,16 @@ final class RocksNativeLibrary {
         return;
       }
     } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-      LOG.warn("could not load RocksDB's library from the cache directory ({}); extracting it to a temp file", e.toString());
+      LOG.warn("could not load RocksDB's library from the cache directory ({}); extracting it to a temp file",
+          e.toString());
     }
     RocksDB.loadLibrary();
   }
 
   static Path cacheRoot() {
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+        : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("raftgcs");
   }
 
